@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Ingest.Core.Domain;
+
+namespace Ingest.Core.Adapters.Aloware;
+
+/// <summary>
+/// Classifies Aloware deliveries on the body's type and direction (the event name is only a hint,
+/// because relays mislabel events) and maps what is countable: a call whose disposition is final,
+/// an SMS, an email. Everything else is ignored with a reason.
+/// </summary>
+public sealed class AlowareAdapter : IIngestAdapter
+{
+    public const string SourceName = "aloware";
+
+    public string Source => SourceName;
+
+    public AdapterResult Adapt(IngestEnvelope envelope)
+    {
+        AlowareFields fields;
+        try
+        {
+            fields = AlowareFields.Read(envelope.Body.Span);
+        }
+        catch (JsonException)
+        {
+            return AdapterResult.Malformed("The body is not well-formed JSON.");
+        }
+
+        return Classify(fields, envelope.ReceivedAtUtc.UtcDateTime);
+    }
+
+    private static AdapterResult Classify(AlowareFields fields, DateTime receivedAtUtc)
+    {
+        var name = fields.EventName;
+        var id = fields.Id ?? fields.NestedCommunicationId;
+        if (fields.Shape == PayloadShape.NotAnObject)
+        {
+            return AdapterResult.Ignored("the body is JSON but not an object", name, id, unrecognised: true);
+        }
+
+        if (fields.IsTestPayload)
+        {
+            return AdapterResult.Ignored("Aloware's Save & Test payload", name, id);
+        }
+
+        var hint = EventNameHint.From(name);
+        switch (hint.Kind)
+        {
+            case EventKind.Recording:
+                return AdapterResult.Ignored("a recording event: the call is counted on its disposition", name, id);
+            case EventKind.Transcription:
+                return AdapterResult.Ignored("a transcription event: the call is counted on its disposition", name, id);
+        }
+
+        if (fields.RecognisedFields == 0)
+        {
+            return AdapterResult.Ignored("the body has no field of an Aloware communication", name, id, unrecognised: true);
+        }
+
+        var type = fields.Type ?? hint.Type;
+        var disposition = FirstUsable(fields.Disposition, fields.Disposition2);
+        MetricId metric;
+        switch (type)
+        {
+            case AlowareCodes.TypeCall:
+                if (!IsFinalCall(disposition, hint.Kind))
+                {
+                    return AdapterResult.Ignored("a call that has not ended yet (initiation or in progress)", name, id);
+                }
+
+                metric = MetricId.CALLS;
+                break;
+            case AlowareCodes.TypeSms or AlowareCodes.TypeEmail:
+                if (disposition == AlowareCodes.DispositionInProgress)
+                {
+                    return AdapterResult.Ignored("a message still in progress", name, id);
+                }
+
+                metric = type == AlowareCodes.TypeSms ? MetricId.TEXTS : MetricId.EMAILS;
+                break;
+            case null:
+                return AdapterResult.Ignored("no communication type in the body or the event name", name, id, unrecognised: true);
+            default:
+                return AdapterResult.Ignored($"communication type {type} is not counted", name, id);
+        }
+
+        if (fields.Id is not { } communicationId || communicationId <= 0)
+        {
+            return AdapterResult.Ignored("no communication id", name, id, unrecognised: true);
+        }
+
+        var agent = fields.UserId is > 0 ? fields.UserId : fields.OwnerId is > 0 ? fields.OwnerId : null;
+        if (agent is null)
+        {
+            return AdapterResult.Ignored("no agent: neither user_id nor owner_id names a user", name, id);
+        }
+
+        var countable = new CountableEvent(
+            SourceName,
+            metric,
+            communicationId,
+            agent.Value,
+            AlowareCodes.DirectionName(fields.Direction ?? hint.Direction),
+            AlowareCodes.DispositionName(disposition),
+            fields.CreatedAtUtc ?? receivedAtUtc,
+            NonNegative(fields.DurationSec),
+            NonNegative(fields.TalkTimeSec));
+        return AdapterResult.Countable([countable], name, communicationId);
+    }
+
+    /// <summary>A call counts once it ended: a known final disposition, or a disposition event when the body gives none.</summary>
+    private static bool IsFinalCall(long? disposition, EventKind hint) => disposition switch
+    {
+        null => hint == EventKind.Disposition,
+        AlowareCodes.DispositionInProgress => false,
+        { } code when AlowareCodes.IsAppointmentState(code) => false,
+        _ => true,
+    };
+
+    private static long? FirstUsable(long? first, long? second) => first is > 0 ? first : second is > 0 ? second : null;
+
+    private static long? NonNegative(long? seconds) => seconds is >= 0 ? seconds : null;
+}

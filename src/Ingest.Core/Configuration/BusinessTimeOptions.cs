@@ -1,0 +1,10 @@
+namespace Ingest.Core.Configuration;
+
+/// <summary>The business time zone that dates and shifts are computed in (flat setting <c>BUSINESS_TIME_ZONE</c>).</summary>
+public sealed class BusinessTimeOptions
+{
+    public const string FlatName = "BUSINESS_TIME_ZONE";
+
+    /// <summary>An IANA time zone id, such as America/New_York.</summary>
+    public string TimeZone { get; set; } = "UTC";
+}

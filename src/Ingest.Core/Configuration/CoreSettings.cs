@@ -1,0 +1,31 @@
+using Ingest.Core.Time;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingest.Core.Configuration;
+
+internal static class CoreSettings
+{
+    public static void Add(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<BusinessTimeOptions>(configuration, "BusinessTime", (o, c) => o.TimeZone = c.Flat(BusinessTimeOptions.FlatName) ?? o.TimeZone)
+            .Validate(o => TryFindZone(o.TimeZone), $"{BusinessTimeOptions.FlatName} must be an IANA time zone id known to this machine, such as America/New_York.");
+
+        services.AddSettings<LedgerOptions>(configuration, LedgerOptions.Section)
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Ledger__LeaseDuration must be positive (e.g. 00:10:00).")
+            .Validate(o => o.Retention >= TimeSpan.FromDays(1), "Ledger__Retention must be at least one day (e.g. 35.00:00:00).");
+    }
+
+    private static bool TryFindZone(string id)
+    {
+        try
+        {
+            _ = BusinessCalendar.ForZoneId(id);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Ingest.Core.Adapters;
+using Ingest.Core.Adapters.Aloware;
+using Ingest.Core.Configuration;
+using Ingest.Core.Embedded;
+using Ingest.Core.Pipeline;
+using Ingest.Core.Storage;
+using Ingest.Core.Time;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Core;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// The ingest pipeline, its settings, and the embedded in-memory stores. A host that wires a real
+    /// backend registers it before or after this call; the embedded ones are only added where none is.
+    /// </summary>
+    public static IServiceCollection AddIngestCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        CoreSettings.Add(services, configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => BusinessCalendar.ForZoneId(sp.GetRequiredService<IOptions<BusinessTimeOptions>>().Value.TimeZone));
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestAdapter, AlowareAdapter>());
+        services.AddSingleton<FactMapper>();
+        services.AddSingleton<RosterGate>();
+        services.AddSingleton<LedgerStep>();
+        services.AddSingleton<DimensionEnsurer>();
+        services.AddSingleton<IngestPipeline>();
+
+        services.TryAddSingleton<ILedger, InMemoryLedger>();
+        services.TryAddSingleton<IRosterStore, InMemoryRosterStore>();
+        services.TryAddSingleton<IQuarantineStore, InMemoryQuarantineStore>();
+        services.TryAddSingleton<IShiftRuleStore, InMemoryShiftRuleStore>();
+        services.TryAddSingleton<IDimRegistry, InMemoryDimRegistry>();
+        services.TryAddSingleton<IFactSink, DirectFactSink>();
+        return services;
+    }
+}

@@ -1,0 +1,36 @@
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+
+namespace Ingest.Core.Embedded;
+
+public sealed class InMemoryQuarantineStore : IQuarantineStore
+{
+    private readonly Dictionary<string, FactEventRow> _rows = new(StringComparer.Ordinal);
+
+    public Task AddAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+    {
+        lock (_rows)
+        {
+            foreach (var row in rows)
+            {
+                _rows.TryAdd(row.EventKey, row);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<FactEventRow>> TakeAsync(IReadOnlySet<long> agentIds, CancellationToken cancellationToken)
+    {
+        lock (_rows)
+        {
+            var taken = _rows.Values.Where(r => agentIds.Contains(r.AgentID)).ToArray();
+            foreach (var row in taken)
+            {
+                _rows.Remove(row.EventKey);
+            }
+
+            return Task.FromResult<IReadOnlyList<FactEventRow>>(taken);
+        }
+    }
+}

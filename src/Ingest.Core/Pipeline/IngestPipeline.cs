@@ -1,0 +1,75 @@
+using Ingest.Core.Adapters;
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Core.Pipeline;
+
+/// <summary>
+/// The ingest orchestrator: adapter → within-batch dedup → roster gate → ledger claim → ensure dims →
+/// post facts → ledger complete. <see cref="Classify"/> does no I/O, so the caller can answer ignored and
+/// malformed deliveries at once and capture the rest before <see cref="ProcessAsync"/> touches anything.
+/// Processing is safe to repeat: the ledger makes a redelivered envelope count once.
+/// </summary>
+public sealed class IngestPipeline(
+    IEnumerable<IIngestAdapter> adapters,
+    FactMapper mapper,
+    RosterGate gate,
+    LedgerStep ledger,
+    DimensionEnsurer dimensions,
+    IShiftRuleStore shifts,
+    IFactSink sink,
+    TimeProvider clock,
+    ILogger<IngestPipeline> logger)
+{
+    private readonly Dictionary<string, IIngestAdapter> _adapters =
+        adapters.ToDictionary(a => a.Source, StringComparer.OrdinalIgnoreCase);
+
+    public bool Accepts(string source) => _adapters.ContainsKey(source);
+
+    public AdapterResult Classify(IngestEnvelope envelope)
+    {
+        var result = _adapters[envelope.Source].Adapt(envelope);
+        if (result.Verdict == AdapterVerdict.Ignored)
+        {
+            var level = result.Unrecognised ? LogLevel.Warning : LogLevel.Information;
+            logger.Log(level, "Ignored {Event} delivery {CommunicationId}: {Reason}", result.EventName, result.CommunicationId, result.Reason);
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs the countable events of a classified delivery through to FactEvent.</summary>
+    /// <exception cref="Exception">Any downstream fault: the delivery stays captured and is retried later.</exception>
+    public async Task<IngestOutcome> ProcessAsync(AdapterResult classified, CancellationToken cancellationToken)
+    {
+        var rules = await shifts.GetAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = classified.Events.Select(e => mapper.Map(e, rules, now)).ToArray();
+
+        var (unique, batchDuplicates) = BatchDeduplicator.Deduplicate(rows);
+        var (allowed, gated) = await gate.ApplyAsync(unique, cancellationToken);
+        var (claimed, ledgerDuplicates) = await ledger.ClaimAsync(allowed, cancellationToken);
+        var duplicates = batchDuplicates + ledgerDuplicates;
+        if (claimed.Count == 0)
+        {
+            return new IngestOutcome(IngestStatus.Processed, 0, duplicates, gated, 0);
+        }
+
+        var facts = claimed.Select(c => c.Row).ToArray();
+        try
+        {
+            await dimensions.EnsureAsync(DimHints.From(facts), cancellationToken);
+            await sink.PostAsync(facts, cancellationToken);
+        }
+        catch
+        {
+            await ledger.ReleaseAsync(claimed, CancellationToken.None);
+            throw;
+        }
+
+        // The rows landed: completing must not be cancelled half-way by a caller who went away.
+        await ledger.CompleteAsync(claimed, CancellationToken.None);
+        return new IngestOutcome(IngestStatus.Processed, facts.Length, duplicates, gated, 0);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Core.Pipeline;
+
+/// <summary>A fact this request owns in the ledger until it completes or releases it.</summary>
+public readonly record struct ClaimedFact(FactEventRow Row, string OwnerToken);
+
+/// <summary>Claims, completes and releases facts in the two-phase ledger (DESIGN.md I3, I4).</summary>
+public sealed class LedgerStep(ILedger ledger, ILogger<LedgerStep> logger)
+{
+    public async Task<(IReadOnlyList<ClaimedFact> Claimed, int Duplicates)> ClaimAsync(
+        IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+    {
+        var claimed = new List<ClaimedFact>(rows.Count);
+        var duplicates = 0;
+        try
+        {
+            foreach (var row in rows)
+            {
+                var fingerprint = Fingerprint(row);
+                var claim = await ledger.ClaimAsync(row.EventKey, fingerprint, cancellationToken);
+                if (claim.Status == ClaimStatus.Acquired)
+                {
+                    claimed.Add(new ClaimedFact(row, claim.OwnerToken!));
+                    continue;
+                }
+
+                duplicates++;
+                if (claim.ExistingFingerprint is { } first && first != fingerprint)
+                {
+                    logger.LogWarning(
+                        "Repeat of {EventKey} disagrees with the first delivery: first {FirstFingerprint}, now {RepeatFingerprint}; the first stands",
+                        row.EventKey, first, fingerprint);
+                }
+            }
+        }
+        catch
+        {
+            // Give back what this request took, so the redrive can claim it again at once.
+            await ReleaseAsync(claimed, CancellationToken.None);
+            throw;
+        }
+
+        return (claimed, duplicates);
+    }
+
+    public async Task CompleteAsync(IReadOnlyList<ClaimedFact> claimed, CancellationToken cancellationToken)
+    {
+        foreach (var fact in claimed)
+        {
+            if (!await ledger.CompleteAsync(fact.Row.EventKey, fact.OwnerToken, cancellationToken))
+            {
+                // The lease lapsed and another worker took the key over; its record stands.
+                logger.LogWarning("Lost the ledger lease on {EventKey} before completing it; the new owner's record is kept", fact.Row.EventKey);
+            }
+        }
+    }
+
+    /// <summary>Best effort: a release that fails leaves a lease that lapses by itself.</summary>
+    public async Task ReleaseAsync(IReadOnlyList<ClaimedFact> claimed, CancellationToken cancellationToken)
+    {
+        foreach (var fact in claimed)
+        {
+            try
+            {
+                await ledger.ReleaseAsync(fact.Row.EventKey, fact.OwnerToken, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not release the ledger claim on {EventKey}; it lapses with its lease", fact.Row.EventKey);
+            }
+        }
+    }
+
+    /// <summary>The countable content a repeat must agree with: who and which day.</summary>
+    public static string Fingerprint(FactEventRow row)
+        => string.Create(CultureInfo.InvariantCulture, $"agent={row.AgentID};date={row.DateKey}");
+}

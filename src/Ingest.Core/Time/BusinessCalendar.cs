@@ -1,0 +1,40 @@
+using System.Globalization;
+using Ingest.Core.Domain;
+
+namespace Ingest.Core.Time;
+
+/// <summary>Turns UTC instants into the business time zone's dates, months and calendar rows.</summary>
+public sealed class BusinessCalendar(TimeZoneInfo zone)
+{
+    public TimeZoneInfo Zone { get; } = zone;
+
+    public static BusinessCalendar ForZoneId(string ianaId) => new(TimeZoneInfo.FindSystemTimeZoneById(ianaId));
+
+    public DateTime ToLocal(DateTime utc)
+        => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+
+    public DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(ToLocal(utc));
+
+    public DateOnly Today(TimeProvider clock) => LocalDate(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>The DimDate row of a local date. The same builder serves ensure-dims and the DimDate seed.</summary>
+    public static DimDate DateRow(DateOnly date)
+    {
+        var dayOfWeek = date.DayOfWeek;
+        return new DimDate
+        {
+            DateKey = Keys.DateKey(date),
+            Date = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified),
+            Year = date.Year,
+            Quarter = (date.Month - 1) / 3 + 1,
+            Month = date.Month,
+            MonthKey = Keys.MonthKey(date.Year, date.Month),
+            MonthName = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(date.Month),
+            Day = date.Day,
+            DayOfWeek = dayOfWeek == System.DayOfWeek.Sunday ? 7 : (int)dayOfWeek,
+            DayName = CultureInfo.InvariantCulture.DateTimeFormat.GetDayName(dayOfWeek),
+            IsWeekend = dayOfWeek is System.DayOfWeek.Saturday or System.DayOfWeek.Sunday,
+            IsoWeek = ISOWeek.GetWeekOfYear(date.ToDateTime(TimeOnly.MinValue)),
+        };
+    }
+}
