@@ -1,0 +1,21 @@
+namespace Ingest.PowerBiEmulator;
+
+/// <summary>The push API's limits per dataset (DESIGN.md "Power BI push facts"). Tests may lower them.</summary>
+public sealed record EmulatorLimits
+{
+    public int MaxRowsPerPost { get; init; } = 10_000;
+    public int MaxPendingPosts { get; init; } = 5;
+    public int MaxPostsPerMinute { get; init; } = 120;
+    public long MaxRowsPerHour { get; init; } = 1_000_000;
+    public long LargeTableRows { get; init; } = 250_000;
+    public int MaxPostsPerHourWhenLarge { get; init; } = 120;
+    public long FifoMaxRows { get; init; } = 200_000;
+    public long NoneMaxRows { get; init; } = 5_000_000;
+    public int MaxStringLength { get; init; } = 4_000;
+    public int MaxTables { get; init; } = 75;
+    public int MaxColumns { get; init; } = 75;
+    public int MaxRelationships { get; init; } = 75;
+    public long MaxRequestBytes { get; init; } = 16 * 1024 * 1024;
+
+    public static EmulatorLimits PowerBi { get; } = new();
+}

@@ -1,0 +1,15 @@
+using System.Net;
+
+namespace Ingest.PowerBiEmulator;
+
+/// <summary>A request to the emulator, independent of how it arrived (HTTP or in process).</summary>
+public sealed record EmulatorRequest(string Method, string Path, string Query, ReadOnlyMemory<byte> Body);
+
+/// <summary>An answer in the shape Power BI gives: a JSON body, or an OData error.</summary>
+public sealed record EmulatorResponse(int Status, string? Json, TimeSpan? RetryAfter = null)
+{
+    public static EmulatorResponse Ok(string? json = null) => new((int)HttpStatusCode.OK, json);
+
+    public static EmulatorResponse Error(HttpStatusCode status, string code, string message, TimeSpan? retryAfter = null)
+        => new((int)status, System.Text.Json.JsonSerializer.Serialize(new { error = new { code, message } }), retryAfter);
+}

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.PowerBiEmulator;
+
+/// <summary>The emulator over real HTTP on a loopback port, for tests, benchmarks and the load tool.</summary>
+public sealed class EmulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmulatorServer(WebApplication app, PushEmulator emulator)
+    {
+        _app = app;
+        Emulator = emulator;
+    }
+
+    public PushEmulator Emulator { get; }
+
+    /// <summary>The base address, such as http://127.0.0.1:53117/.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<EmulatorServer> StartAsync(PushEmulator emulator, int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, port);
+            k.Limits.MaxRequestBodySize = null;
+            k.Limits.MinRequestBodyDataRate = null;
+        });
+        var app = builder.Build();
+        app.Map("/{**path}", (HttpContext context) => ServeAsync(emulator, context));
+        var server = new EmulatorServer(app, emulator);
+        await app.StartAsync();
+        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        server.BaseAddress = new Uri(bound.TrimEnd('/') + "/");
+        return server;
+    }
+
+    public static async Task ServeAsync(PushEmulator emulator, HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var answer = await emulator.HandleAsync(
+            new EmulatorRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, buffer.ToArray()),
+            context.RequestAborted);
+
+        context.Response.StatusCode = answer.Status;
+        context.Response.Headers["RequestId"] = Guid.NewGuid().ToString();
+        if (answer.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = EmulatorHttpHandler.Seconds(retryAfter);
+        }
+
+        if (answer.Json is not null)
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(answer.Json, context.RequestAborted);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
