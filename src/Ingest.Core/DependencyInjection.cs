@@ -1,5 +1,6 @@
 using Ingest.Core.Adapters;
 using Ingest.Core.Adapters.Aloware;
+using Ingest.Core.Capture;
 using Ingest.Core.Configuration;
 using Ingest.Core.Embedded;
 using Ingest.Core.Pipeline;
@@ -30,6 +31,7 @@ public static class DependencyInjection
         services.AddSingleton<LedgerStep>();
         services.AddSingleton<DimensionEnsurer>();
         services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<Redriver>();
 
         services.TryAddSingleton<ILedger, InMemoryLedger>();
         services.TryAddSingleton<IRosterStore, InMemoryRosterStore>();
@@ -37,6 +39,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IShiftRuleStore, InMemoryShiftRuleStore>();
         services.TryAddSingleton<IDimRegistry, InMemoryDimRegistry>();
         services.TryAddSingleton<IFactSink, DirectFactSink>();
+        services.TryAddSingleton<ICaptureQueue, InMemoryCaptureQueue>();
         return services;
     }
 }

@@ -4,9 +4,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Ingest.Functions;
 
-public sealed class HealthFunction
+/// <summary><c>GET /api/health</c>: the worker is up and its settings validated. Dependency checks come with telemetry.</summary>
+public sealed class HealthFunction(TimeProvider clock)
 {
     [Function("Health")]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
-        => new OkObjectResult(new { status = "ok" });
+        => new OkObjectResult(new { status = "ok", time = clock.GetUtcNow() });
 }

@@ -1,6 +1,12 @@
+using Ingest.Core.Configuration;
+using Ingest.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Build().Run();
+builder.Services.AddIngestApp(builder.Configuration);
+
+var host = builder.Build();
+host.Services.ValidateSettings();
+host.Run();

@@ -38,7 +38,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         app.Map("/{**path}", (HttpContext context) => ServeAsync(emulator, context));
         var server = new EmulatorServer(app, emulator);
         await app.StartAsync();
-        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(bound.TrimEnd('/') + "/");
         return server;
     }

@@ -1,3 +1,4 @@
+using Ingest.Core.Capture;
 using Ingest.Core.Time;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,11 @@ internal static class CoreSettings
         services.AddSettings<LedgerOptions>(configuration, LedgerOptions.Section)
             .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Ledger__LeaseDuration must be positive (e.g. 00:10:00).")
             .Validate(o => o.Retention >= TimeSpan.FromDays(1), "Ledger__Retention must be at least one day (e.g. 35.00:00:00).");
+
+        services.AddSettings<CaptureOptions>(configuration, CaptureOptions.Section)
+            .Validate(o => o.RedriveDelay > TimeSpan.Zero && o.VisibilityTimeout > TimeSpan.Zero, "Capture__RedriveDelay and Capture__VisibilityTimeout must be positive.")
+            .Validate(o => o.MaxDequeueCount >= 1, "Capture__MaxDequeueCount must be at least 1.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Capture__PollInterval must be positive.");
     }
 
     private static bool TryFindZone(string id)

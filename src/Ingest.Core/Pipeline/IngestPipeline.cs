@@ -49,11 +49,11 @@ public sealed class IngestPipeline(
 
         var (unique, batchDuplicates) = BatchDeduplicator.Deduplicate(rows);
         var (allowed, gated) = await gate.ApplyAsync(unique, cancellationToken);
-        var (claimed, ledgerDuplicates) = await ledger.ClaimAsync(allowed, cancellationToken);
-        var duplicates = batchDuplicates + ledgerDuplicates;
+        var (claimed, ledgerDuplicates, heldElsewhere) = await ledger.ClaimAsync(allowed, cancellationToken);
+        var duplicates = batchDuplicates + ledgerDuplicates + heldElsewhere;
         if (claimed.Count == 0)
         {
-            return new IngestOutcome(IngestStatus.Processed, 0, duplicates, gated, 0);
+            return new IngestOutcome(IngestStatus.Processed, 0, duplicates, gated, 0, heldElsewhere);
         }
 
         var facts = claimed.Select(c => c.Row).ToArray();
@@ -70,6 +70,6 @@ public sealed class IngestPipeline(
 
         // The rows landed: completing must not be cancelled half-way by a caller who went away.
         await ledger.CompleteAsync(claimed, CancellationToken.None);
-        return new IngestOutcome(IngestStatus.Processed, facts.Length, duplicates, gated, 0);
+        return new IngestOutcome(IngestStatus.Processed, facts.Length, duplicates, gated, 0, heldElsewhere);
     }
 }

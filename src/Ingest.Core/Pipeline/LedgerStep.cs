@@ -11,11 +11,16 @@ public readonly record struct ClaimedFact(FactEventRow Row, string OwnerToken);
 /// <summary>Claims, completes and releases facts in the two-phase ledger (DESIGN.md I3, I4).</summary>
 public sealed class LedgerStep(ILedger ledger, ILogger<LedgerStep> logger)
 {
-    public async Task<(IReadOnlyList<ClaimedFact> Claimed, int Duplicates)> ClaimAsync(
+    /// <returns>
+    /// The facts this request now owns; repeats of completed facts; and facts another worker is still
+    /// processing (not yet landed, so the delivery must stay captured until they are).
+    /// </returns>
+    public async Task<(IReadOnlyList<ClaimedFact> Claimed, int Duplicates, int HeldElsewhere)> ClaimAsync(
         IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
     {
         var claimed = new List<ClaimedFact>(rows.Count);
         var duplicates = 0;
+        var heldElsewhere = 0;
         try
         {
             foreach (var row in rows)
@@ -28,7 +33,15 @@ public sealed class LedgerStep(ILedger ledger, ILogger<LedgerStep> logger)
                     continue;
                 }
 
-                duplicates++;
+                if (claim.Status == ClaimStatus.InProgress)
+                {
+                    heldElsewhere++;
+                }
+                else
+                {
+                    duplicates++;
+                }
+
                 if (claim.ExistingFingerprint is { } first && first != fingerprint)
                 {
                     logger.LogWarning(
@@ -44,7 +57,7 @@ public sealed class LedgerStep(ILedger ledger, ILogger<LedgerStep> logger)
             throw;
         }
 
-        return (claimed, duplicates);
+        return (claimed, duplicates, heldElsewhere);
     }
 
     public async Task CompleteAsync(IReadOnlyList<ClaimedFact> claimed, CancellationToken cancellationToken)

@@ -1,0 +1,24 @@
+using Ingest.Core.Domain;
+
+namespace Ingest.Core.Capture;
+
+/// <summary>A delivery taken from the capture queue, with what is needed to delete it.</summary>
+public sealed record CapturedDelivery(string MessageId, string PopReceipt, long DequeueCount, IngestEnvelope Envelope);
+
+/// <summary>
+/// Durable capture (DESIGN.md I1): a countable delivery is stored before any downstream call, and deleted
+/// only once it is settled. A message stays invisible for the redrive delay after capture, and for the
+/// visibility timeout after each receive, so the redrive sees only deliveries whose handler gave up or died.
+/// </summary>
+public interface ICaptureQueue
+{
+    /// <exception cref="Exception">The store is down: the webhook answers 503, the one case it may.</exception>
+    Task<CapturedDelivery> CaptureAsync(IngestEnvelope envelope, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CapturedDelivery>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken);
+
+    Task DeleteAsync(CapturedDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>Moves a delivery that kept failing to the poison queue, where an admin can replay it.</summary>
+    Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken);
+}

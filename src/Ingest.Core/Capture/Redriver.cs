@@ -1,0 +1,61 @@
+using Ingest.Core.Adapters;
+using Ingest.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Core.Capture;
+
+/// <summary>
+/// Runs captured deliveries through the pipeline again: those whose request was deferred, or whose worker
+/// died. Safe to repeat, because the ledger counts each communication once.
+/// </summary>
+public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOptions<CaptureOptions> options, ILogger<Redriver> logger)
+{
+    /// <returns>How many deliveries were settled (landed, or found to have nothing left to land).</returns>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        foreach (var delivery in await queue.ReceiveAsync(16, cancellationToken))
+        {
+            if (await RedriveAsync(delivery, cancellationToken))
+            {
+                settled++;
+            }
+        }
+
+        return settled;
+    }
+
+    public async Task<bool> RedriveAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
+    {
+        var envelope = delivery.Envelope;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = envelope.Source, ["RequestId"] = envelope.RequestId });
+        if (delivery.DequeueCount > options.Value.MaxDequeueCount)
+        {
+            logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, delivery.DequeueCount - 1);
+            await queue.MoveToPoisonAsync(delivery, cancellationToken);
+            return false;
+        }
+
+        try
+        {
+            var classified = pipeline.Classify(envelope);
+            var outcome = classified.Verdict == AdapterVerdict.Countable
+                ? await pipeline.ProcessAsync(classified, cancellationToken)
+                : IngestOutcome.IgnoredDelivery;
+            if (!outcome.IsSettled)
+            {
+                return false;
+            }
+
+            await queue.DeleteAsync(delivery, cancellationToken);
+            logger.LogInformation("Redrove delivery {RequestId}: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated", envelope.RequestId, outcome.Facts, outcome.Duplicates, outcome.Gated);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Redrive of delivery {RequestId} failed (attempt {Attempt}); it stays captured", envelope.RequestId, delivery.DequeueCount);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Ingest.Core;
+using Ingest.Core.Configuration;
+using Ingest.Functions.Configuration;
+using Ingest.Functions.Http;
+using Ingest.Functions.Logging;
+using Ingest.Integrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog;
+
+namespace Ingest.Functions;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Everything the function classes need, shared by the Functions app and the local host so that both
+    /// run the same composition. <paramref name="powerBiHandler"/> serves Power BI from an emulator in process.
+    /// </summary>
+    public static IServiceCollection AddIngestApp(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Func<IServiceProvider, HttpMessageHandler>? powerBiHandler = null)
+    {
+        services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, configuration));
+        services.AddSettings<WebhookOptions>(configuration, WebhookOptions.Section,
+                (o, c) => o.AlowareToken = c.Flat(WebhookOptions.AlowareTokenName) ?? o.AlowareToken)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.AlowareToken), $"{WebhookOptions.AlowareTokenName} must be set: the credential Aloware's webhook form sends.")
+            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Webhook__MaxBodyBytes must be between 1024 and 16777216.");
+
+        services.AddIngestCore(configuration);
+        services.AddPowerBi(configuration, powerBiHandler);
+        services.AddSingleton<WebhookAuthenticator>();
+        services.AddSingleton<WebhookRequestReader>();
+        return services;
+    }
+}

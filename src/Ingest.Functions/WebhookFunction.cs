@@ -1,0 +1,115 @@
+using Ingest.Core.Adapters;
+using Ingest.Core.Capture;
+using Ingest.Core.Pipeline;
+using Ingest.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Functions;
+
+/// <summary>
+/// <c>POST /api/webhook/{source}</c>: authenticate → read → classify → capture → process → release capture.
+/// Aloware never retries (DESIGN.md I2), so a downstream fault answers 202 "deferred" and the capture is
+/// redriven; only the caller's faults and a down capture store answer otherwise.
+/// </summary>
+public sealed class WebhookFunction(
+    WebhookAuthenticator authenticator,
+    WebhookRequestReader reader,
+    IngestPipeline pipeline,
+    ICaptureQueue capture,
+    ILogger<WebhookFunction> logger)
+{
+    [Function("Webhook")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhook/{source}")] HttpRequest request,
+        string source,
+        CancellationToken cancellationToken)
+    {
+        if (!pipeline.Accepts(source))
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"No webhook source named '{source}'.", "source");
+        }
+
+        if (authenticator.Check(request) is { } reason)
+        {
+            logger.LogWarning("Refused a {Source} delivery: {Reason}", source, reason);
+            return Problems.Unauthorized(reason);
+        }
+
+        var (envelope, problem) = await reader.ReadAsync(request, source, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var requestScope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = envelope!.Source, ["RequestId"] = envelope.RequestId });
+        var classified = pipeline.Classify(envelope);
+        using var eventScope = logger.BeginScope(new Dictionary<string, object?> { ["Event"] = classified.EventName, ["CommunicationId"] = classified.CommunicationId });
+        switch (classified.Verdict)
+        {
+            case AdapterVerdict.Malformed:
+                return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", classified.Reason!, "body");
+            case AdapterVerdict.Ignored:
+                return Answer(IngestOutcome.IgnoredDelivery);
+        }
+
+        CapturedDelivery captured;
+        try
+        {
+            captured = await capture.CaptureAsync(envelope, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The capture store is down; delivery {RequestId} was refused with 503", envelope.RequestId);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Capture store unavailable", "The delivery could not be stored; nothing was accepted.");
+        }
+
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await pipeline.ProcessAsync(classified, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Delivery {RequestId} deferred: a downstream call failed; it stays captured for the redrive", envelope.RequestId);
+            return Answer(IngestOutcome.DeferredDelivery);
+        }
+
+        if (outcome.IsSettled)
+        {
+            await ReleaseCaptureAsync(captured);
+        }
+
+        logger.LogInformation("Delivery {RequestId} processed: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated", envelope.RequestId, outcome.Facts, outcome.Duplicates, outcome.Gated);
+        return Answer(outcome);
+    }
+
+    /// <summary>A release that fails only means the redrive runs the delivery again, which the ledger absorbs.</summary>
+    private async Task ReleaseCaptureAsync(CapturedDelivery captured)
+    {
+        try
+        {
+            await capture.DeleteAsync(captured, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not release the capture of {RequestId}; the redrive will find nothing left to do", captured.Envelope.RequestId);
+        }
+    }
+
+    private static ObjectResult Answer(IngestOutcome outcome)
+    {
+        var body = new WebhookAnswer(outcome.Status.ToString().ToLowerInvariant(), outcome.Facts, outcome.Duplicates, outcome.Gated, outcome.Ignored);
+        return new ObjectResult(body) { StatusCode = outcome.Status == IngestStatus.Deferred ? StatusCodes.Status202Accepted : StatusCodes.Status200OK };
+    }
+}
+
+/// <summary>The webhook's answer, as DESIGN.md fixes it.</summary>
+public sealed record WebhookAnswer(
+    [property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status,
+    [property: System.Text.Json.Serialization.JsonPropertyName("facts")] int Facts,
+    [property: System.Text.Json.Serialization.JsonPropertyName("duplicates")] int Duplicates,
+    [property: System.Text.Json.Serialization.JsonPropertyName("gated")] int Gated,
+    [property: System.Text.Json.Serialization.JsonPropertyName("ignored")] int Ignored);

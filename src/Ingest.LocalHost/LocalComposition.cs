@@ -1,0 +1,26 @@
+using Ingest.Core.Configuration;
+using Ingest.Functions;
+using Ingest.PowerBiEmulator;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.LocalHost;
+
+public static class LocalComposition
+{
+    /// <summary>The Functions app's composition on embedded defaults, plus the local-only services.</summary>
+    public static WebApplicationBuilder AddLocalHost(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var local = new LocalHostOptions();
+        configuration.GetSection(LocalHostOptions.Section).Bind(local);
+
+        builder.Services.AddSettings<LocalHostOptions>(configuration, LocalHostOptions.Section,
+            (o, c) => o.RosterFile = c.Flat(LocalHostOptions.RosterFileName) ?? o.RosterFile);
+        builder.Services.AddSingleton(sp => new PushEmulator(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddIngestApp(configuration, local.EmbeddedPowerBi ? sp => new EmulatorHttpHandler(sp.GetRequiredService<PushEmulator>()) : null);
+        builder.Services.AddMvcCore();
+        builder.Services.AddHostedService<LocalRosterLoader>();
+        builder.Services.AddHostedService<RedriveService>();
+        return builder;
+    }
+}

@@ -1,0 +1,36 @@
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.LocalHost;
+
+/// <summary>At start, when no roster is stored, loads the sample (or <c>LOCAL_ROSTER_FILE</c>) and pushes it to DimAgent.</summary>
+public sealed class LocalRosterLoader(
+    IRosterStore roster,
+    IPushTables tables,
+    IOptions<LocalHostOptions> options,
+    TimeProvider clock,
+    ILogger<LocalRosterLoader> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!(await roster.GetAsync(cancellationToken)).IsEmpty)
+        {
+            return;
+        }
+
+        if (options.Value.ResolveRosterFile() is not { } path)
+        {
+            logger.LogWarning("No roster file at {RosterFile}: every fact will be gated until a roster is posted", options.Value.RosterFile);
+            return;
+        }
+
+        var agents = await RosterFile.LoadAsync(path, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        await roster.ReplaceAsync(agents, cancellationToken);
+        await tables.DeleteRowsAsync(TableNames.DimAgent, cancellationToken);
+        await tables.AddRowsAsync(TableNames.DimAgent, agents, cancellationToken);
+        logger.LogInformation("Loaded {Agents} agent(s) from {RosterFile} into the roster and DimAgent", agents.Count, path);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,29 @@
+using Ingest.Core.Capture;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.LocalHost;
+
+/// <summary>The local host's stand-in for the queue trigger: polls the capture queue and redrives what it finds.</summary>
+public sealed class RedriveService(Redriver redriver, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<RedriveService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await redriver.RunOnceAsync(stoppingToken);
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The redrive loop failed; retrying after {PollInterval}", options.Value.PollInterval);
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+        }
+    }
+}
