@@ -1,0 +1,74 @@
+using Ingest.Core.Capture;
+using Ingest.Core.Tests.Pipeline;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Core.Tests.Capture;
+
+public class RedriverTests
+{
+    private readonly PipelineHarness _h = new();
+    private readonly InMemoryCaptureQueue _queue;
+
+    public RedriverTests()
+    {
+        _queue = new InMemoryCaptureQueue(Options.Create(new CaptureOptions { RedriveDelay = TimeSpan.FromSeconds(30), VisibilityTimeout = TimeSpan.FromSeconds(30) }), _h.Clock);
+    }
+
+    [Fact]
+    public async Task ACapturedDeliveryIsInvisibleUntilTheRedriveDelayPasses()
+    {
+        await _queue.CaptureAsync(PipelineHarness.Envelope("{}"), CancellationToken.None);
+
+        Assert.Empty(await _queue.ReceiveAsync(10, CancellationToken.None));
+        _h.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Single(await _queue.ReceiveAsync(10, CancellationToken.None));
+        Assert.Empty(await _queue.ReceiveAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ADeleteWithAStaleReceiptLeavesTheMessage()
+    {
+        var captured = await _queue.CaptureAsync(PipelineHarness.Envelope("{}"), CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromSeconds(31));
+        await _queue.ReceiveAsync(10, CancellationToken.None);
+
+        await _queue.DeleteAsync(captured, CancellationToken.None);
+
+        Assert.Equal(1, _queue.Count);
+    }
+
+    [Fact]
+    public async Task RedrivesADeferredDeliveryOnceTheSinkRecovers()
+    {
+        await _h.SeedRosterAsync(9);
+        _h.FailFactPosts = 1;
+        await _queue.CaptureAsync(PipelineHarness.Envelope("""{"event":"x","body":{"id":5,"type":2,"user_id":9}}"""), CancellationToken.None);
+        var redriver = _h.Redriver(_queue);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(0, await redriver.RunOnceAsync(CancellationToken.None));
+        _h.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(1, await redriver.RunOnceAsync(CancellationToken.None));
+
+        Assert.Equal(0, _queue.Count);
+        Assert.Equal("aloware#TEXTS#5", Assert.Single(_h.Facts).EventKey);
+    }
+
+    [Fact]
+    public async Task MovesADeliveryThatKeepsFailingToPoison()
+    {
+        await _h.SeedRosterAsync(9);
+        _h.FailFactPosts = int.MaxValue;
+        await _queue.CaptureAsync(PipelineHarness.Envelope("""{"event":"x","body":{"id":5,"type":2,"user_id":9}}"""), CancellationToken.None);
+        var redriver = _h.Redriver(_queue, maxDequeueCount: 2);
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            _h.Clock.Advance(TimeSpan.FromSeconds(31));
+            await redriver.RunOnceAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(0, _queue.Count);
+        Assert.Single(_queue.Poison);
+    }
+}

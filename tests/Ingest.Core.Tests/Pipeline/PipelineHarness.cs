@@ -1,0 +1,80 @@
+using System.Text;
+using Ingest.Core.Adapters.Aloware;
+using Ingest.Core.Capture;
+using Ingest.Core.Configuration;
+using Ingest.Core.Domain;
+using Ingest.Core.Embedded;
+using Ingest.Core.Pipeline;
+using Ingest.Core.Storage;
+using Ingest.Core.Time;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace Ingest.Core.Tests.Pipeline;
+
+/// <summary>The pipeline on its embedded stores, with the push tables as a Moq seam that records what was posted.</summary>
+internal sealed class PipelineHarness
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 20, 0, 0, TimeSpan.Zero));
+    public InMemoryLedger Ledger { get; }
+    public InMemoryRosterStore Roster { get; } = new();
+    public InMemoryQuarantineStore Quarantine { get; } = new();
+    public InMemoryShiftRuleStore Shifts { get; } = new();
+    public InMemoryDimRegistry Registry { get; } = new();
+    public Mock<IPushTables> Tables { get; } = new();
+    public List<(string Table, object Row)> Posted { get; } = [];
+    public IngestPipeline Pipeline { get; }
+
+    /// <summary>How many FactEvent posts still fail before the tables recover.</summary>
+    public int FailFactPosts { get; set; }
+
+    public PipelineHarness()
+    {
+        Ledger = new InMemoryLedger(Options.Create(new LedgerOptions()), Clock);
+        Tables.Setup(t => t.AddRowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<FactEventRow>>(), It.IsAny<CancellationToken>()))
+            .Returns((string table, IReadOnlyList<FactEventRow> rows, CancellationToken _) =>
+            {
+                if (FailFactPosts > 0)
+                {
+                    FailFactPosts--;
+                    return Task.FromException(new HttpRequestException("Power BI is down"));
+                }
+
+                Posted.AddRange(rows.Select(r => (table, (object)r)));
+                return Task.CompletedTask;
+            });
+        Tables.Setup(t => t.AddRowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<DimDate>>(), It.IsAny<CancellationToken>()))
+            .Callback((string table, IReadOnlyList<DimDate> rows, CancellationToken _) => Posted.AddRange(rows.Select(r => (table, (object)r))))
+            .Returns(Task.CompletedTask);
+        Pipeline = new IngestPipeline(
+            [new AlowareAdapter()],
+            new FactMapper(BusinessCalendar.ForZoneId("America/New_York")),
+            new RosterGate(Roster, Quarantine, NullLogger<RosterGate>.Instance),
+            new LedgerStep(Ledger, NullLogger<LedgerStep>.Instance),
+            new DimensionEnsurer(Registry, Tables.Object),
+            Shifts,
+            new DirectFactSink(Tables.Object),
+            Clock,
+            NullLogger<IngestPipeline>.Instance);
+    }
+
+    public IReadOnlyList<FactEventRow> Facts => Posted.Where(p => p.Table == TableNames.FactEvent).Select(p => (FactEventRow)p.Row).ToArray();
+
+    public Task SeedRosterAsync(params long[] agents)
+        => Roster.ReplaceAsync(agents.Select(a => new DimAgent { AgentID = a, Name = $"Agent {a}" }).ToArray(), CancellationToken.None);
+
+    public static IngestEnvelope Envelope(string json) => new("aloware", Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, Encoding.UTF8.GetBytes(json));
+
+    public async Task<IngestOutcome> DeliverAsync(string json)
+    {
+        var classified = Pipeline.Classify(Envelope(json));
+        return classified.Verdict == Core.Adapters.AdapterVerdict.Countable
+            ? await Pipeline.ProcessAsync(classified, CancellationToken.None)
+            : IngestOutcome.IgnoredDelivery;
+    }
+
+    public Redriver Redriver(ICaptureQueue queue, int maxDequeueCount = 5)
+        => new(queue, Pipeline, Options.Create(new CaptureOptions { MaxDequeueCount = maxDequeueCount }), NullLogger<Redriver>.Instance);
+}
