@@ -43,6 +43,18 @@ public sealed class PushEmulator(TimeProvider clock, EmulatorLimits? limits = nu
         }
     }
 
+    /// <summary>POST rows requests being served right now, across datasets.</summary>
+    public int PendingPosts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _datasets.Sum(d => d.Pending);
+            }
+        }
+    }
+
     /// <summary>Counters of every table of every dataset, for <c>GET /local/stats</c>.</summary>
     public IReadOnlyDictionary<string, TableStats> Stats()
     {
