@@ -1,0 +1,73 @@
+using Ingest.Core.Configuration;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Functions.Tests;
+
+/// <summary>Builds the Functions app's host as Program.cs does and proves a bad setting stops it, naming the setting.</summary>
+public class SettingsValidationTests
+{
+    private static readonly Dictionary<string, string?> Good = new()
+    {
+        ["ALOWARE_WEBHOOK_TOKEN"] = "a-test-token",
+        ["BUSINESS_TIME_ZONE"] = "America/Chicago",
+        ["PowerBi:WorkspaceId"] = "ws",
+    };
+
+    private static IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddIngestApp(builder.Configuration);
+        return builder.Build();
+    }
+
+    [Fact]
+    public void GoodSettingsValidate()
+    {
+        using var host = BuildHost(Good);
+
+        host.Services.ValidateSettings();
+    }
+
+    [Theory]
+    [InlineData("ALOWARE_WEBHOOK_TOKEN", "", "ALOWARE_WEBHOOK_TOKEN")]
+    [InlineData("BUSINESS_TIME_ZONE", "Mars/Olympus_Mons", "BUSINESS_TIME_ZONE")]
+    [InlineData("Webhook:MaxBodyBytes", "12", "Webhook__MaxBodyBytes")]
+    [InlineData("Ledger:LeaseDuration", "-00:01:00", "Ledger__LeaseDuration")]
+    [InlineData("PowerBi:BaseUrl", "not a url", "PowerBi__BaseUrl")]
+    [InlineData("PowerBi:WorkspaceId", "", "PowerBi__WorkspaceId")]
+    [InlineData("Capture:MaxDequeueCount", "0", "Capture__MaxDequeueCount")]
+    public void ABadSettingFailsTheStartNamingTheSetting(string key, string value, string named)
+    {
+        using var host = BuildHost(new Dictionary<string, string?>(Good) { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.ValidateSettings());
+
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void SectionSettingsBindWithDoubleUnderscoreEnvironmentNames()
+    {
+        Environment.SetEnvironmentVariable("Webhook__MaxBodyBytes", "2048");
+        try
+        {
+            var builder = FunctionsApplication.CreateBuilder([]);
+            builder.Configuration.AddInMemoryCollection(Good);
+            builder.Configuration.AddEnvironmentVariables();
+            builder.Services.AddIngestApp(builder.Configuration);
+            using var host = builder.Build();
+
+            Assert.Equal(2048, host.Services.GetRequiredService<IOptions<Configuration.WebhookOptions>>().Value.MaxBodyBytes);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("Webhook__MaxBodyBytes", null);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using Ingest.Core.Domain;
+using Ingest.Integrations.PowerBi;
+using Ingest.PowerBiEmulator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Integrations.Tests.PowerBi;
+
+/// <summary>The REST client, bootstrap and tables against the emulator over real HTTP on loopback.</summary>
+public sealed class PowerBiTablesTests : IAsyncLifetime
+{
+    private EmulatorServer _server = null!;
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await EmulatorServer.StartAsync(new PushEmulator());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PowerBi:BaseUrl"] = _server.BaseAddress.ToString(),
+            ["PowerBi:WorkspaceId"] = "ws-1",
+            ["PowerBi:DatasetName"] = "Ingest",
+        }).Build();
+        _services = new ServiceCollection().AddLogging().AddPowerBi(configuration).BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private PowerBiTables Tables => (PowerBiTables)_services.GetRequiredService<Core.Storage.IPushTables>();
+
+    [Fact]
+    public async Task CreatesTheDatasetWithEveryTableOnFirstUseAndReusesIt()
+    {
+        await Tables.AddRowsAsync(TableNames.DimDate, [SampleRows.DimDateRow()], CancellationToken.None);
+        await Tables.AddRowsAsync(TableNames.DimDate, [SampleRows.DimDateRow()], CancellationToken.None);
+
+        var datasets = await _services.GetRequiredService<PowerBiRestClient>().ListDatasetsAsync(CancellationToken.None);
+        Assert.Equal("Ingest", Assert.Single(datasets).Name);
+        Assert.Equal(TableNames.All.Order(), _server.Emulator.Stats().Keys.Order());
+        Assert.Equal(2, _server.Emulator.Rows(TableNames.DimDate).Count);
+    }
+
+    [Fact]
+    public async Task FindsAnExistingDatasetByName()
+    {
+        var client = _services.GetRequiredService<PowerBiRestClient>();
+        var existing = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, "None", CancellationToken.None);
+
+        var id = await _services.GetRequiredService<DatasetBootstrap>().GetDatasetIdAsync(CancellationToken.None);
+
+        Assert.Equal(existing.Id, id);
+    }
+
+    [Fact]
+    public async Task TwoDatasetsWithTheNameIsAClearErrorNamingBoth()
+    {
+        var client = _services.GetRequiredService<PowerBiRestClient>();
+        var a = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, "None", CancellationToken.None);
+        var b = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, "None", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _services.GetRequiredService<DatasetBootstrap>().GetDatasetIdAsync(CancellationToken.None));
+
+        Assert.Contains(a.Id, error.Message);
+        Assert.Contains(b.Id, error.Message);
+    }
+
+    [Fact]
+    public async Task SplitsRowsIntoPostsOfAtMostTenThousand()
+    {
+        var rows = Enumerable.Range(0, 25_000).Select(i => SampleRows.FactRow(i)).ToArray();
+
+        await Tables.AddRowsAsync(TableNames.FactEvent, rows, CancellationToken.None);
+
+        var stats = _server.Emulator.Stats()[TableNames.FactEvent];
+        Assert.Equal(25_000, stats.Rows);
+        Assert.Equal(3, stats.Posts);
+    }
+
+    [Fact]
+    public async Task EveryFactColumnFitsTheSchema()
+    {
+        await Tables.AddRowsAsync(TableNames.FactEvent, [SampleRows.FactRow(1) with { DurationSec = null }], CancellationToken.None);
+
+        Assert.Single(_server.Emulator.Rows(TableNames.FactEvent));
+    }
+
+    [Fact]
+    public async Task FailuresCarryStatusCodeMessageAndRequestId()
+    {
+        _server.Emulator.InjectFault(503, 1);
+
+        var error = await Assert.ThrowsAsync<PowerBiException>(() => Tables.AddRowsAsync(TableNames.FactEvent, [SampleRows.FactRow(1)], CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.Status);
+        Assert.Equal("InjectedFault", error.ErrorCode);
+        Assert.False(string.IsNullOrEmpty(error.RequestId));
+        Assert.True(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task DeletesEveryRowOfATable()
+    {
+        await Tables.AddRowsAsync(TableNames.DimDate, [SampleRows.DimDateRow()], CancellationToken.None);
+
+        await Tables.DeleteRowsAsync(TableNames.DimDate, CancellationToken.None);
+
+        Assert.Empty(_server.Emulator.Rows(TableNames.DimDate));
+    }
+
+    [Fact]
+    public void ABadSettingFailsValidationNamingIt()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PowerBi:RetentionPolicy"] = "Forever", ["PowerBi:WorkspaceId"] = "w" }).Build();
+        using var services = new ServiceCollection().AddPowerBi(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<PowerBiOptions>>().Value);
+
+        Assert.Contains("PowerBi__RetentionPolicy", error.Message);
+    }
+}
+
+internal static class SampleRows
+{
+    public static DimDate DimDateRow() => Core.Time.BusinessCalendar.DateRow(new DateOnly(2026, 11, 26));
+
+    public static FactEventRow FactRow(long id) => new()
+    {
+        EventKey = $"aloware#CALLS#{id}", Source = "aloware", MetricID = MetricId.CALLS, MetricMonthKey = "CALLS-202611",
+        AgentID = 101, CommunicationID = id, Direction = "Outbound", Disposition = "completed",
+        OccurredAtUtc = new DateTime(2026, 11, 26, 14, 0, 0, DateTimeKind.Utc), DateKey = 20261126, ShiftID = "NONE",
+        DurationSec = 60, TalkTimeSec = 50, IngestedAtUtc = DateTime.UtcNow,
+    };
+}
