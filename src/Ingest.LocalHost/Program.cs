@@ -1,17 +1,21 @@
 using Ingest.Core.Configuration;
 using Ingest.Functions;
-using Ingest.LocalHost;
-using Ingest.PowerBiEmulator;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddLocalHost();
+namespace Ingest.LocalHost;
 
-var app = builder.Build();
-app.Services.ValidateSettings();
-app.MapHttpFunctions(typeof(WebhookFunction).Assembly);
-app.MapLocalRoutes();
-app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
-app.Run();
+/// <summary><c>dotnet run</c>: the Functions app's HTTP functions on embedded defaults, plus the <c>/local</c> routes.</summary>
+public sealed class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddLocalHost();
 
-/// <summary>Visible to WebApplicationFactory in the end-to-end tests.</summary>
-public partial class Program;
+        var app = builder.Build();
+        app.Services.ValidateSettings();
+        app.MapHttpFunctions(typeof(WebhookFunction).Assembly);
+        app.MapLocalRoutes();
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+        app.Run();
+    }
+}

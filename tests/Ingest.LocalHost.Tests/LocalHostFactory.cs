@@ -1,0 +1,43 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Ingest.LocalHost.Tests;
+
+/// <summary>The local host in process, on its embedded defaults, with settings a test may override.</summary>
+public sealed class LocalHostFactory(Dictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string Token = "local-dev-token";
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings ?? [])
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public async Task<HttpResponseMessage> DeliverAsync(string json, string token = Token, string source = "aloware")
+    {
+        var client = CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhook/{source}") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request);
+    }
+
+    public async Task<JsonElement> AnswerOfAsync(string json)
+    {
+        using var response = await DeliverAsync(json);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement[]> RowsAsync(string table)
+    {
+        var body = await CreateClient().GetFromJsonAsync<JsonElement>($"/local/tables/{table}");
+        return body.GetProperty("rows").EnumerateArray().ToArray();
+    }
+
+    public static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "aloware", name));
+}
