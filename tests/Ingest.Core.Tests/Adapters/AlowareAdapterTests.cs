@@ -48,6 +48,27 @@ public class AlowareAdapterTests
         Assert.Empty(result.Events);
     }
 
+    [Theory]
+    [InlineData("OutboundPhoneCall", 1, 2, 1, null)]
+    [InlineData("InboundPhoneCall", 1, 1, 1, null)]
+    [InlineData("OutboundPhoneCall-DispositionCompleted", 1, 2, 4, MetricId.CALLS)]
+    [InlineData("OutboundPhoneCall-DispositionFailed", 1, 2, 5, MetricId.CALLS)]
+    [InlineData("InboundPhoneCall-DispositionCompleted", 1, 1, 4, MetricId.CALLS)]
+    [InlineData("InboundPhoneCall-DispositionMissed", 1, 1, 3, MetricId.CALLS)]
+    [InlineData("InboundSMS-DispositionCompleted", 2, 1, 4, MetricId.TEXTS)]
+    [InlineData("OutboundSMS-DispositionInvalid", 2, 2, 7, MetricId.TEXTS)]
+    [InlineData("Call-Disposed", 1, 2, 4, MetricId.CALLS)]
+    [InlineData("Recording-Saved", 1, 2, 4, null)]
+    [InlineData("transcription.call.summarized", 1, 2, 4, null)]
+    [InlineData("transcription.open_search.saved", 1, 2, 4, null)]
+    [InlineData("OutboundAppointment", 12, 2, 9, null)]
+    public void ClassifiesEveryEventNameSeenFromAloware(string name, int type, int direction, int disposition, MetricId? expected)
+    {
+        var result = Adapt("{\"event\":\"" + name + "\",\"body\":{\"id\":31,\"user_id\":8,\"type\":" + type + ",\"direction\":" + direction + ",\"disposition_status2\":" + disposition + "}}");
+
+        Assert.Equal(expected, result.Verdict == AdapterVerdict.Countable ? Assert.Single(result.Events).Metric : null);
+    }
+
     [Fact]
     public void TranscriptionCarriesTheCallIdFromItsCommunication()
     {
