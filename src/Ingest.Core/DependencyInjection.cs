@@ -40,6 +40,11 @@ public static class DependencyInjection
         services.TryAddSingleton<IDimRegistry, InMemoryDimRegistry>();
         services.TryAddSingleton<IFactSink, DirectFactSink>();
         services.TryAddSingleton<ICaptureQueue, InMemoryCaptureQueue>();
+        services.TryAddSingleton<IAdminVersionStore, InMemoryAdminVersionStore>();
+        services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
+        services.TryAddSingleton<INonceStore, InMemoryNonceStore>();
+        services.TryAddSingleton<ITableLockStore, InMemoryTableLockStore>();
+        services.TryAddSingleton<IPushBudget, InMemoryPushBudget>();
         return services;
     }
 }

@@ -27,6 +27,7 @@ public static class DependencyInjection
             .Validate(o => !string.IsNullOrWhiteSpace(o.AlowareToken), $"{WebhookOptions.AlowareTokenName} must be set: the credential Aloware's webhook form sends.")
             .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Webhook__MaxBodyBytes must be between 1024 and 16777216.");
 
+        services.AddDynamoDbState(configuration);
         services.AddIngestCore(configuration);
         services.AddPowerBi(configuration, powerBiHandler);
         services.AddSingleton<WebhookAuthenticator>();

@@ -1,0 +1,129 @@
+using Ingest.Core.Storage;
+
+namespace Ingest.Core.Embedded;
+
+public sealed class InMemoryAdminVersionStore : IAdminVersionStore
+{
+    private readonly Dictionary<(string, string), long> _versions = [];
+
+    public Task<long?> GetAsync(string table, string scope, CancellationToken cancellationToken)
+    {
+        lock (_versions)
+        {
+            return Task.FromResult<long?>(_versions.TryGetValue((table, scope), out var v) ? v : null);
+        }
+    }
+
+    public Task<bool> TryAdvanceAsync(string table, string scope, long version, CancellationToken cancellationToken)
+    {
+        lock (_versions)
+        {
+            if (_versions.TryGetValue((table, scope), out var current) && current >= version)
+            {
+                return Task.FromResult(false);
+            }
+
+            _versions[(table, scope)] = version;
+            return Task.FromResult(true);
+        }
+    }
+}
+
+public sealed class InMemoryAuditLog : IAuditLog
+{
+    private readonly List<AuditEntry> _entries = [];
+
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        // Packing enforces the same size rule as the DynamoDB log, so the two cannot drift.
+        AuditPayload.Pack(entry.Payload);
+        lock (_entries)
+        {
+            _entries.Add(entry);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<AuditEntry>> ListAsync(string table, int max, CancellationToken cancellationToken)
+    {
+        lock (_entries)
+        {
+            return Task.FromResult<IReadOnlyList<AuditEntry>>(_entries.Where(e => e.Table == table).OrderByDescending(e => e.At).Take(max).ToArray());
+        }
+    }
+}
+
+public sealed class InMemoryNonceStore(TimeProvider clock) : INonceStore
+{
+    private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+
+    public Task<bool> TryUseAsync(string nonce, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        lock (_seen)
+        {
+            if (_seen.TryGetValue(nonce, out var expires) && expires > now)
+            {
+                return Task.FromResult(false);
+            }
+
+            _seen[nonce] = now + lifetime;
+            return Task.FromResult(true);
+        }
+    }
+}
+
+public sealed class InMemoryTableLockStore(TimeProvider clock) : ITableLockStore
+{
+    private readonly Dictionary<string, (string Owner, DateTimeOffset Expires)> _locks = new(StringComparer.Ordinal);
+
+    public Task<string?> TryAcquireAsync(string table, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        lock (_locks)
+        {
+            if (_locks.TryGetValue(table, out var held) && held.Expires > now)
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            var owner = Guid.NewGuid().ToString("N");
+            _locks[table] = (owner, now + lease);
+            return Task.FromResult<string?>(owner);
+        }
+    }
+
+    public Task<bool> ReleaseAsync(string table, string ownerToken, CancellationToken cancellationToken)
+    {
+        lock (_locks)
+        {
+            return Task.FromResult(_locks.TryGetValue(table, out var held) && held.Owner == ownerToken && _locks.Remove(table));
+        }
+    }
+}
+
+public sealed class InMemoryPushBudget : IPushBudget
+{
+    private readonly Dictionary<(string, DateTimeOffset), long> _taken = [];
+
+    public Task<bool> TryTakeAsync(string budget, DateTimeOffset windowStart, TimeSpan window, long limit, long amount, CancellationToken cancellationToken)
+    {
+        lock (_taken)
+        {
+            _taken.TryGetValue((budget, windowStart), out var used);
+            if (used + amount > limit)
+            {
+                return Task.FromResult(false);
+            }
+
+            _taken[(budget, windowStart)] = used + amount;
+            foreach (var stale in _taken.Keys.Where(k => k.Item1 == budget && k.Item2 < windowStart).ToArray())
+            {
+                _taken.Remove(stale);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+}

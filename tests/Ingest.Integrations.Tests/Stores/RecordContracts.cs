@@ -1,0 +1,208 @@
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+using Ingest.Core.Time;
+
+namespace Ingest.Integrations.Tests.Stores;
+
+/// <summary>Every stored record other than the ledger, with the same expectations of both backends.</summary>
+public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : StoreContract(backend)
+{
+    private static FactEventRow Fact(long agent, long id) => new()
+    {
+        EventKey = $"aloware#CALLS#{id}", Source = "aloware", MetricID = MetricId.CALLS, MetricMonthKey = "CALLS-202611", AgentID = agent,
+        CommunicationID = id, Direction = "Inbound", Disposition = "completed", OccurredAtUtc = new DateTime(2026, 11, 26, 14, 0, 0, DateTimeKind.Utc),
+        DateKey = 20261126, ShiftID = "DAY", DurationSec = 30, TalkTimeSec = null, IngestedAtUtc = new DateTime(2026, 11, 26, 14, 0, 1, DateTimeKind.Utc),
+    };
+
+    [Fact]
+    public async Task RosterIsReplacedWhole()
+    {
+        var roster = Backend.Roster();
+        Assert.True((await roster.GetAsync(None)).IsEmpty);
+
+        await roster.ReplaceAsync([new DimAgent { AgentID = 1, Name = "A", Email = "a@example.com", RingGroupID = 8465 }, new DimAgent { AgentID = 2, Name = "B", IsActive = false }], None);
+        await roster.ReplaceAsync([new DimAgent { AgentID = 3, Name = "C" }, new DimAgent { AgentID = 2, Name = "B", IsActive = false }], None);
+
+        var stored = await roster.GetAsync(None);
+        Assert.Equal([2L, 3L], stored.Agents.Select(a => a.AgentID).Order());
+        Assert.True(stored.IsActive(3));
+        Assert.False(stored.IsActive(2));
+        Assert.False(stored.IsActive(1));
+    }
+
+    [Fact]
+    public async Task ShiftRulesRoundTripInSortOrder()
+    {
+        var shifts = Backend.Shifts();
+        await shifts.ReplaceAsync(
+        [
+            new ShiftRule("NIGHT", "Night", new TimeOnly(23, 0), new TimeOnly(7, 0), new HashSet<DayOfWeek> { DayOfWeek.Friday }, 2),
+            new ShiftRule("DAY", "Day", new TimeOnly(8, 30), new TimeOnly(16, 0), new HashSet<DayOfWeek> { DayOfWeek.Monday, DayOfWeek.Tuesday }, 1),
+        ], None);
+
+        var rules = await shifts.GetAsync(None);
+
+        Assert.Equal(["DAY", "NIGHT"], rules.Select(r => r.ShiftId));
+        Assert.Equal(new TimeOnly(8, 30), rules[0].Start);
+        Assert.True(rules[0].Days.SetEquals([DayOfWeek.Monday, DayOfWeek.Tuesday]));
+        Assert.True(rules[1].CrossesMidnight);
+    }
+
+    [Fact]
+    public async Task DimRowsAreReservedOnceUntilUnreservedOrCleared()
+    {
+        var dims = Backend.Dims();
+
+        Assert.True(await dims.TryReserveAsync("DimDate", "20261126", None));
+        Assert.False(await dims.TryReserveAsync("DimDate", "20261126", None));
+        Assert.True(await dims.TryReserveAsync("DimShift", "20261126", None));
+        await dims.UnreserveAsync("DimDate", "20261126", None);
+        Assert.True(await dims.TryReserveAsync("DimDate", "20261126", None));
+        Assert.True(await dims.TryReserveAsync("DimDate", "20261127", None));
+
+        await dims.ClearAsync("DimDate", None);
+
+        Assert.True(await dims.TryReserveAsync("DimDate", "20261126", None));
+        Assert.True(await dims.TryReserveAsync("DimDate", "20261127", None));
+        Assert.False(await dims.TryReserveAsync("DimShift", "20261126", None));
+    }
+
+    [Fact]
+    public async Task ClearingALargeRegistryForgetsEveryRow()
+    {
+        var dims = Backend.Dims();
+        var keys = Enumerable.Range(0, 60).Select(i => (20260101 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        foreach (var key in keys)
+        {
+            await dims.TryReserveAsync("DimDate", key, None);
+        }
+
+        await dims.ClearAsync("DimDate", None);
+
+        foreach (var key in keys)
+        {
+            Assert.True(await dims.TryReserveAsync("DimDate", key, None));
+        }
+    }
+
+    [Fact]
+    public async Task QuarantineHandsBackAnAgentsFactsOnce()
+    {
+        var quarantine = Backend.Quarantine();
+        await quarantine.AddAsync([Fact(7, 1), Fact(7, 2), Fact(8, 3)], None);
+        await quarantine.AddAsync([Fact(7, 1) with { ShiftID = "LATER" }], None);
+
+        var taken = await quarantine.TakeAsync(new HashSet<long> { 7 }, None);
+
+        Assert.Equal([1L, 2L], taken.Select(r => r.CommunicationID).Order());
+        Assert.Equal("DAY", taken.Single(r => r.CommunicationID == 1).ShiftID);
+        Assert.Equal(Fact(7, 2), taken.Single(r => r.CommunicationID == 2));
+        Assert.Empty(await quarantine.TakeAsync(new HashSet<long> { 7 }, None));
+        Assert.Single(await quarantine.TakeAsync(new HashSet<long> { 8, 9 }, None));
+    }
+
+    [Fact]
+    public async Task VersionsOnlyMoveForward()
+    {
+        var versions = Backend.Versions();
+
+        Assert.Null(await versions.GetAsync("DimMetric", "2026-12", None));
+        Assert.True(await versions.TryAdvanceAsync("DimMetric", "2026-12", 3, None));
+        Assert.False(await versions.TryAdvanceAsync("DimMetric", "2026-12", 3, None));
+        Assert.False(await versions.TryAdvanceAsync("DimMetric", "2026-12", 2, None));
+        Assert.True(await versions.TryAdvanceAsync("DimMetric", "2027-01", 1, None));
+        Assert.True(await versions.TryAdvanceAsync("DimMetric", "2026-12", 4, None));
+        Assert.Equal(4, await versions.GetAsync("DimMetric", "2026-12", None));
+    }
+
+    [Fact]
+    public async Task AuditKeepsEntriesNewestFirstAndCompressesLargePayloads()
+    {
+        var audit = Backend.Audit();
+        var small = "{\"month\":\"2026-12\"}"u8.ToArray();
+        var large = System.Text.Encoding.UTF8.GetBytes("{\"members\":[" + string.Join(',', Enumerable.Range(0, 20_000).Select(i => $"{{\"id\":{i},\"name\":\"Agent {i}\"}}")) + "]}");
+        Assert.True(large.Length > AuditPayload.MaxStoredBytes);
+        var at = Backend.Clock.GetUtcNow();
+
+        await audit.AppendAsync(new AuditEntry("DimAgent", "ops@key1", at, AuditPayload.Sha256(small), small, "applied"), None);
+        await audit.AppendAsync(new AuditEntry("DimAgent", "ops@key1", at.AddSeconds(1), AuditPayload.Sha256(large), large, "applied"), None);
+
+        var entries = await audit.ListAsync("DimAgent", 10, None);
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(large, entries[0].Payload);
+        Assert.Equal(small, entries[1].Payload);
+        Assert.Equal(AuditPayload.Sha256(small), entries[1].PayloadSha256);
+        Assert.Equal("ops@key1", entries[1].Actor);
+        Assert.Single(await audit.ListAsync("DimAgent", 1, None));
+        Assert.Empty(await audit.ListAsync("DimMetric", 10, None));
+    }
+
+    [Fact]
+    public async Task AuditRefusesAPayloadTooLargeEvenCompressed()
+    {
+        var random = new byte[600 * 1024];
+        new Random(7).NextBytes(random);
+
+        await Assert.ThrowsAsync<PayloadTooLargeException>(() => Backend.Audit().AppendAsync(new AuditEntry("DimAgent", "ops", Backend.Clock.GetUtcNow(), AuditPayload.Sha256(random), random, "refused"), None));
+    }
+
+    [Fact]
+    public async Task ANonceIsSingleUseWithinItsLifetime()
+    {
+        var nonces = Backend.Nonces();
+
+        Assert.True(await nonces.TryUseAsync("n-0123456789abcdef", TimeSpan.FromMinutes(10), None));
+        Assert.False(await nonces.TryUseAsync("n-0123456789abcdef", TimeSpan.FromMinutes(10), None));
+        Backend.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        Assert.True(await nonces.TryUseAsync("n-0123456789abcdef", TimeSpan.FromMinutes(10), None));
+    }
+
+    [Fact]
+    public async Task ATableLockIsHeldByOneRunUntilReleasedOrLapsed()
+    {
+        var locks = Backend.Locks();
+
+        var first = await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None);
+        Assert.NotNull(first);
+        Assert.Null(await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None));
+        Assert.NotNull(await locks.TryAcquireAsync("DimDate", TimeSpan.FromMinutes(5), None));
+        Assert.False(await locks.ReleaseAsync("DimMetric", "not-the-owner", None));
+        Assert.True(await locks.ReleaseAsync("DimMetric", first!, None));
+
+        var second = await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None);
+        Backend.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var third = await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None);
+        Assert.NotNull(third);
+        Assert.False(await locks.ReleaseAsync("DimMetric", second!, None));
+    }
+
+    [Fact]
+    public async Task ABudgetWindowNeverGivesMoreThanItsLimit()
+    {
+        var budget = Backend.Budget();
+        var window = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.True(await budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 3, 2, None));
+        Assert.False(await budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 3, 2, None));
+        Assert.True(await budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 3, 1, None));
+        Assert.False(await budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 3, 1, None));
+        Assert.True(await budget.TryTakeAsync("ds#posts", window.AddMinutes(1), TimeSpan.FromMinutes(1), 3, 3, None));
+        Assert.False(await budget.TryTakeAsync("ds#rows", window, TimeSpan.FromMinutes(1), 3, 4, None));
+    }
+
+    [Fact]
+    public async Task ConcurrentTakesShareTheBudgetExactly()
+    {
+        var budget = Backend.Budget();
+        var window = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+        var taken = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 25, 1, None))));
+
+        Assert.Equal(25, taken.Count(t => t));
+    }
+}
+
+public sealed class InMemoryRecordContracts() : RecordContracts(() => Task.FromResult<IStoreBackend>(new InMemoryBackend()));
+
+[Collection(DynamoDbCollection.Name)]
+public sealed class DynamoRecordContracts(DynamoDbFixture dynamo) : RecordContracts(async () => await DynamoBackend.CreateAsync(dynamo));

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+
+namespace Ingest.Testing;
+
+/// <summary>Installs npm packages into the repository's git-ignored <c>.tools/</c> folder once, and runs child processes.</summary>
+public static class ExternalTool
+{
+    /// <summary>The repository root: the folder that holds Ingest.Functions.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>Installs <paramref name="package"/> under .tools/<paramref name="folder"/> unless <paramref name="marker"/> is there already.</summary>
+    public static async Task<string> EnsureNpmPackageAsync(string folder, string package, string marker)
+    {
+        var prefix = Path.Combine(RepositoryRoot, ".tools", folder);
+        var target = Path.Combine(prefix, marker);
+        if (File.Exists(target) || Directory.Exists(target))
+        {
+            return prefix;
+        }
+
+        Directory.CreateDirectory(prefix);
+        // Test assemblies run in parallel processes: a lock file makes one of them install, the others wait.
+        await using var gate = await LockAsync(Path.Combine(prefix, ".install.lock"));
+        if (!File.Exists(target) && !Directory.Exists(target))
+        {
+            var (code, output) = await RunAsync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", package], prefix, TimeSpan.FromMinutes(5));
+            if (code != 0 || !(File.Exists(target) || Directory.Exists(target)))
+            {
+                throw new InvalidOperationException($"npm install {package} failed (exit {code}); the tests need it. npm said:\n{output}");
+            }
+        }
+
+        return prefix;
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string command, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(command) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = StartOrExplain(start);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{command} did not finish within {timeout}.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public static Process StartOrExplain(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"'{start.FileName}' is not on the PATH; the integration tests need it (Java 17 for DynamoDB Local, Node 20 and npm for Azurite and the installs).", e);
+        }
+    }
+
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<FileStream> LockAsync(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ingest.Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Could not find the repository root (Ingest.Functions.sln) above " + AppContext.BaseDirectory);
+    }
+}
