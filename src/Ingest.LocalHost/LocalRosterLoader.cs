@@ -14,6 +14,19 @@ public sealed class LocalRosterLoader(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await LoadAsync(cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // The host still starts: deliveries are deferred until the store answers, and nothing is lost.
+            logger.LogError(e, "Could not read or store the roster at start; every delivery will be deferred until the state store answers");
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
         if (!(await roster.GetAsync(cancellationToken)).IsEmpty)
         {
             return;
