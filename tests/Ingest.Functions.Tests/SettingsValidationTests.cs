@@ -52,6 +52,16 @@ public class SettingsValidationTests
     }
 
     [Fact]
+    public void DynamoDbEnabledWithoutARegionFailsTheStart()
+    {
+        using var host = BuildHost(new Dictionary<string, string?>(Good) { ["DynamoDb:Enabled"] = "true" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.ValidateSettings());
+
+        Assert.Contains("DynamoDb__Region", error.Message);
+    }
+
+    [Fact]
     public void SectionSettingsBindWithDoubleUnderscoreEnvironmentNames()
     {
         Environment.SetEnvironmentVariable("Webhook__MaxBodyBytes", "2048");
