@@ -1,4 +1,6 @@
 using Amazon.DynamoDBv2;
+using Azure.Core;
+using Azure.Identity;
 using Ingest.Core.Configuration;
 using Ingest.Core.Storage;
 using Ingest.Integrations.DynamoDb;
@@ -24,23 +26,51 @@ public static class DependencyInjection
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "PowerBi__BaseUrl must be an absolute URL.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkspaceId), "PowerBi__WorkspaceId must name the workspace (group) id.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatasetName), "PowerBi__DatasetName must not be empty.")
-            .Validate(o => o.RetentionPolicy is "None" or "basicFIFO", "PowerBi__RetentionPolicy must be None or basicFIFO.");
+            .Validate(o => o.RetentionPolicy is "None" or "basicFIFO", "PowerBi__RetentionPolicy must be None or basicFIFO.")
+            .Validate(o => o.Authentication is "Entra" or "None", "PowerBi__Authentication must be Entra or None (None only against the emulator).")
+            .Validate(o => string.IsNullOrEmpty(o.ClientSecret) || !string.IsNullOrEmpty(o.TenantId) && !string.IsNullOrEmpty(o.ClientId),
+                "PowerBi__ClientSecret needs PowerBi__TenantId and PowerBi__ClientId.")
+            .Validate(o => o.Writer.Mode is "Coalescing" or "Direct", "PowerBi__Writer__Mode must be Coalescing or Direct.")
+            .Validate(o => o.Writer.MaxRowsPerPost is >= 1 and <= 10_000, "PowerBi__Writer__MaxRowsPerPost must be between 1 and 10000.")
+            .Validate(o => o.Writer.FlushWindow >= TimeSpan.Zero && o.Writer.MaxPendingPosts >= 1 && o.Writer.MaxPostsPerMinute >= 1
+                && o.Writer.MaxPostsPerHourWhenLarge >= 1 && o.Writer.MaxRowsPerHour >= o.Writer.MaxRowsPerPost && o.Writer.MaxAttempts >= 1
+                && o.Writer.MaxQueuedRows >= o.Writer.MaxRowsPerPost && o.Writer.BreakerFailures >= 1,
+                "PowerBi__Writer__* limits must be positive, with MaxRowsPerHour and MaxQueuedRows at least MaxRowsPerPost.");
 
         var client = services.AddHttpClient(PowerBiRestClient.HttpClientName, (sp, http) =>
         {
             var baseUrl = sp.GetRequiredService<IOptions<PowerBiOptions>>().Value.BaseUrl;
             http.BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/");
+            http.Timeout = TimeSpan.FromSeconds(60);
         });
         if (primaryHandler is not null)
         {
             client.ConfigurePrimaryHttpMessageHandler(primaryHandler);
         }
 
+        if (!string.Equals(configuration[$"{PowerBiOptions.Section}:{nameof(PowerBiOptions.Authentication)}"], "None", StringComparison.Ordinal))
+        {
+            services.AddSingleton(sp => CreateCredential(sp.GetRequiredService<IOptions<PowerBiOptions>>().Value));
+            client.AddHttpMessageHandler(sp => new PowerBiAuthHandler(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         services.AddSingleton<PowerBiRestClient>();
         services.AddSingleton<DatasetBootstrap>();
-        services.AddSingleton<IPushTables, PowerBiTables>();
+        services.AddSingleton<PushLimiter>();
+        services.AddSingleton<IPushTables>(sp => new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), sp.GetRequiredService<PushLimiter>()));
+        services.AddSingleton<CoalescingFactWriter>();
+        var direct = string.Equals(configuration[$"{PowerBiOptions.Section}:Writer:Mode"], "Direct", StringComparison.Ordinal);
+        services.AddSingleton<IFactSink>(sp => direct
+            ? new Core.Pipeline.DirectFactSink(new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), limiter: null))
+            : sp.GetRequiredService<CoalescingFactWriter>());
         return services;
     }
+
+    /// <summary>A service principal when tenant, client and secret are set; otherwise DefaultAzureCredential (managed identity in Azure).</summary>
+    private static TokenCredential CreateCredential(PowerBiOptions options)
+        => !string.IsNullOrEmpty(options.ClientSecret)
+            ? new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret)
+            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId });
 
     /// <summary>
     /// DynamoDB for the ledger and every stored record when <c>DynamoDb__Enabled</c> is true; otherwise the

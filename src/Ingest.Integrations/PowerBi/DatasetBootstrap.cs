@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.PowerBi;
 
-/// <summary>Finds the push dataset by name in the workspace, or creates it with the full schema. The id is cached after the first success.</summary>
+/// <summary>
+/// Finds the push dataset by name in the workspace, or creates it with the full schema (tables,
+/// relationships, measures), and puts back any table whose columns or measures drifted. Safe at every
+/// cold start; the id is cached after the first success, and a failure is retried on the next call.
+/// </summary>
 public sealed class DatasetBootstrap(PowerBiRestClient client, IOptions<PowerBiOptions> options, ILogger<DatasetBootstrap> logger)
 {
     private readonly SemaphoreSlim _once = new(1, 1);
@@ -37,14 +41,60 @@ public sealed class DatasetBootstrap(PowerBiRestClient client, IOptions<PowerBiO
                 $"The workspace holds {matches.Length} datasets named '{name}' ({string.Join(", ", matches.Select(d => d.Id))}); delete or rename all but one.");
         }
 
-        if (matches.Length == 1)
+        if (matches.Length == 0)
         {
-            logger.LogInformation("Using push dataset {DatasetName} ({DatasetId})", name, matches[0].Id);
-            return matches[0].Id;
+            var created = await client.CreateDatasetAsync(name, PushSchema.Tables, PushSchema.Relationships, options.Value.RetentionPolicy, cancellationToken);
+            logger.LogInformation("Created push dataset {DatasetName} ({DatasetId}) with retention {RetentionPolicy}", name, created.Id, options.Value.RetentionPolicy);
+            return created.Id;
         }
 
-        var created = await client.CreateDatasetAsync(name, PushSchema.Tables, options.Value.RetentionPolicy, cancellationToken);
-        logger.LogInformation("Created push dataset {DatasetName} ({DatasetId}) with retention {RetentionPolicy}", name, created.Id, options.Value.RetentionPolicy);
-        return created.Id;
+        var dataset = matches[0];
+        if (!dataset.AddRowsApiEnabled)
+        {
+            throw new InvalidOperationException($"Dataset '{name}' ({dataset.Id}) is not a push dataset (addRowsAPIEnabled is false).");
+        }
+
+        await RepairDriftAsync(dataset.Id, cancellationToken);
+        logger.LogInformation("Using push dataset {DatasetName} ({DatasetId})", name, dataset.Id);
+        return dataset.Id;
+    }
+
+    /// <summary>
+    /// PUTs each table whose columns or measures differ from <see cref="PushSchema"/>. Where the listing gives
+    /// names only (the service may omit columns), every expected table is put: a PUT keeps the rows.
+    /// A table missing altogether cannot be added to a push dataset, which is said plainly.
+    /// </summary>
+    private async Task RepairDriftAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        var existing = (await client.GetTablesAsync(datasetId, cancellationToken)).ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var expected in PushSchema.Tables)
+        {
+            if (!existing.TryGetValue(expected.Name, out var actual))
+            {
+                throw new InvalidOperationException($"Dataset {datasetId} has no table '{expected.Name}'; push datasets cannot gain tables, so delete the dataset and let it be created again.");
+            }
+
+            if (!Drifted(expected, actual))
+            {
+                continue;
+            }
+
+            await client.PutTableAsync(datasetId, expected, cancellationToken);
+            logger.LogWarning("Table {Table} of dataset {DatasetId} differed from the schema; put it back", expected.Name, datasetId);
+        }
+    }
+
+    private static bool Drifted(TableSchema expected, TableDto actual)
+    {
+        if (actual.Columns is null)
+        {
+            return true;
+        }
+
+        var columnsMatch = actual.Columns.Select(c => (c.Name, c.DataType.ToLowerInvariant())).ToHashSet()
+            .SetEquals(expected.Columns.Select(c => (c.Name, c.DataType.ToLowerInvariant())));
+        var measuresMatch = (actual.Measures ?? []).Select(m => (m.Name, m.Expression)).ToHashSet()
+            .SetEquals((expected.Measures ?? []).Select(m => (m.Name, m.Expression)));
+        return !columnsMatch || !measuresMatch;
     }
 }

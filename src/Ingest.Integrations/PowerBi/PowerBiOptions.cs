@@ -1,11 +1,12 @@
 namespace Ingest.Integrations.PowerBi;
 
-/// <summary>Where the push dataset lives (section <c>PowerBi</c>).</summary>
+/// <summary>Where the push dataset lives and how to reach it (section <c>PowerBi</c>).</summary>
 public sealed class PowerBiOptions
 {
     public const string Section = "PowerBi";
+    public const string Scope = "https://analysis.windows.net/powerbi/api/.default";
 
-    /// <summary>The REST API's base address; the emulator's in tests. Empty on the local host: the in-process emulator.</summary>
+    /// <summary>The REST API's base address; the emulator's in tests and on the local host.</summary>
     public string BaseUrl { get; set; } = "https://api.powerbi.com/";
 
     /// <summary>The workspace (group) id: service principals must use the workspace form of every endpoint.</summary>
@@ -15,4 +16,57 @@ public sealed class PowerBiOptions
 
     /// <summary>None (keeps up to 5M rows per table) or basicFIFO (keeps the newest 200k).</summary>
     public string RetentionPolicy { get; set; } = "None";
+
+    /// <summary>Entra (a bearer token for <see cref="Scope"/>) or None (the emulator only).</summary>
+    public string Authentication { get; set; } = "Entra";
+
+    /// <summary>With <see cref="ClientId"/> and <see cref="ClientSecret"/>: a service principal; otherwise DefaultAzureCredential (managed identity).</summary>
+    public string? TenantId { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    public PowerBiWriterOptions Writer { get; set; } = new();
+}
+
+/// <summary>The FactEvent writer (section <c>PowerBi:Writer</c>). Defaults are Power BI's documented limits per dataset.</summary>
+public sealed class PowerBiWriterOptions
+{
+    /// <summary>Coalescing (one POST per flush) or Direct (one POST per delivery: the naive design, kept for comparison).</summary>
+    public string Mode { get; set; } = "Coalescing";
+
+    /// <summary>How long the writer waits for more rows after the first one arrives before it posts.</summary>
+    public TimeSpan FlushWindow { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public int MaxRowsPerPost { get; set; } = 10_000;
+
+    /// <summary>Serialized rows per POST stay below this, well under the ~16 MB request limit.</summary>
+    public int MaxBytesPerPost { get; set; } = 8 * 1024 * 1024;
+
+    public int MaxPendingPosts { get; set; } = 5;
+    public int MaxPostsPerMinute { get; set; } = 120;
+    public long MaxRowsPerHour { get; set; } = 1_000_000;
+
+    /// <summary>Once this app has put this many rows into FactEvent since it last cleared it, the hourly POST limit applies.</summary>
+    public long LargeTableRows { get; set; } = 250_000;
+
+    public int MaxPostsPerHourWhenLarge { get; set; } = 120;
+
+    /// <summary>Rows waiting for a POST beyond this are refused at once (the pipeline defers): no unbounded queue.</summary>
+    public int MaxQueuedRows { get; set; } = 50_000;
+
+    /// <summary>Attempts per POST for 429, 5xx and timeouts before the rows' callers are failed (and their deliveries redriven).</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>The longest Retry-After the writer honours in place; a longer one fails the batch to the redrive.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Consecutive failed POSTs that open the circuit, and how long it stays open.</summary>
+    public int BreakerFailures { get; set; } = 5;
+
+    public TimeSpan BreakerOpenFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Take every POST from a budget shared by all instances (DynamoDB), not only this one's.</summary>
+    public bool SharedBudget { get; set; }
 }

@@ -25,12 +25,37 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
         return list?.Value ?? [];
     }
 
-    public async Task<DatasetInfo> CreateDatasetAsync(string name, IReadOnlyList<TableSchema> tables, string retentionPolicy, CancellationToken cancellationToken)
+    public async Task<DatasetInfo> CreateDatasetAsync(
+        string name, IReadOnlyList<TableSchema> tables, IReadOnlyList<RelationshipSchema> relationships, string retentionPolicy, CancellationToken cancellationToken)
     {
-        var body = new CreateDatasetDto(name, "Push", tables.Select(t => new TableDto(t.Name, t.Columns.Select(c => new ColumnDto(c.Name, c.DataType)).ToArray())).ToArray());
+        var body = new CreateDatasetDto(name, "Push", tables.Select(TableDto.From).ToArray(),
+            relationships.Select(r => new RelationshipDto(r.Name, r.FromTable, r.FromColumn, r.ToTable, r.ToColumn)).ToArray());
         using var response = await Http.PostAsJsonAsync($"{Workspace}/datasets?defaultRetentionPolicy={Uri.EscapeDataString(retentionPolicy)}", body, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
         return (await response.Content.ReadFromJsonAsync<DatasetInfo>(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<TableDto>> GetTablesAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        using var response = await Http.GetAsync($"{Workspace}/datasets/{Uri.EscapeDataString(datasetId)}/tables", cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<ODataList<TableDto>>(cancellationToken))?.Value ?? [];
+    }
+
+    /// <summary>Replaces a table's columns and measures; its rows stay.</summary>
+    public async Task PutTableAsync(string datasetId, TableSchema table, CancellationToken cancellationToken)
+    {
+        using var response = await Http.PutAsJsonAsync($"{Workspace}/datasets/{Uri.EscapeDataString(datasetId)}/tables/{Uri.EscapeDataString(table.Name)}", TableDto.From(table), cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>Posts rows already serialized as a <c>{"rows":[...]}</c> body (the writer sizes its batches by bytes).</summary>
+    public async Task AddRowsJsonAsync(string datasetId, string table, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        using var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await Http.PostAsync(RowsPath(datasetId, table), content, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
     }
 
     public async Task AddRowsAsync<TRow>(string datasetId, string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)

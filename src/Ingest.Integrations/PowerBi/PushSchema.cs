@@ -5,10 +5,16 @@ namespace Ingest.Integrations.PowerBi;
 /// <summary>A column as the push API declares it.</summary>
 public sealed record ColumnSchema(string Name, string DataType);
 
-/// <summary>A table as the push API declares it.</summary>
-public sealed record TableSchema(string Name, IReadOnlyList<ColumnSchema> Columns);
+/// <summary>A DAX measure of a table.</summary>
+public sealed record MeasureSchema(string Name, string Expression);
 
-/// <summary>The push dataset's tables and columns (DESIGN.md "Data model"): one definition the bootstrap and the tests share.</summary>
+/// <summary>A table as the push API declares it.</summary>
+public sealed record TableSchema(string Name, IReadOnlyList<ColumnSchema> Columns, IReadOnlyList<MeasureSchema>? Measures = null);
+
+/// <summary>A many-to-one relationship from a fact column to a dimension's key.</summary>
+public sealed record RelationshipSchema(string Name, string FromTable, string FromColumn, string ToTable, string ToColumn);
+
+/// <summary>The push dataset (DESIGN.md "Data model"): tables, relationships and measures, defined once for the bootstrap and the tests.</summary>
 public static class PushSchema
 {
     private const string Int64 = "Int64";
@@ -16,6 +22,11 @@ public static class PushSchema
     private const string Boolean = "Boolean";
     private const string DateTime = "DateTime";
     private const string String = "String";
+
+    /// <summary>Counts use DISTINCTCOUNT of EventKey, so a row the crash window repeated counts once (DESIGN.md I3).</summary>
+    private static IEnumerable<MeasureSchema> MetricMeasures() => Enum.GetNames<MetricId>().Select(metric => new MeasureSchema(
+        $"{metric} Count",
+        $"CALCULATE(DISTINCTCOUNT(FactEvent[EventKey]), FactEvent[MetricID] = \"{metric}\")"));
 
     public static IReadOnlyList<TableSchema> Tables { get; } =
     [
@@ -25,6 +36,15 @@ public static class PushSchema
             new("AgentID", Int64), new("CommunicationID", Int64), new("Direction", String), new("Disposition", String),
             new("OccurredAtUtc", DateTime), new("DateKey", Int64), new("ShiftID", String), new("DurationSec", Int64),
             new("TalkTimeSec", Int64), new("IngestedAtUtc", DateTime),
+        ],
+        [
+            new("Event Count", "DISTINCTCOUNT(FactEvent[EventKey])"),
+            .. MetricMeasures(),
+            new("Goal", "SUM(DimMetric[DefaultGoal])"),
+            new("Attainment %", "DIVIDE([Event Count], [Goal])"),
+            new("RAG Status",
+                "VAR attainment = [Attainment %] VAR yellowFloor = MAX(DimMetric[DefaultYellowFloorPct]) RETURN " +
+                "IF(ISBLANK(attainment), BLANK(), IF(attainment >= 1, \"Green\", IF(attainment >= yellowFloor, \"Yellow\", \"Red\")))"),
         ]),
         new(TableNames.DimAgent,
         [
@@ -47,5 +67,13 @@ public static class PushSchema
             new("ShiftID", String), new("Name", String), new("StartTime", String), new("EndTime", String),
             new("Days", String), new("SortOrder", Int64),
         ]),
+    ];
+
+    public static IReadOnlyList<RelationshipSchema> Relationships { get; } =
+    [
+        new("FactEvent_DimAgent", TableNames.FactEvent, "AgentID", TableNames.DimAgent, "AgentID"),
+        new("FactEvent_DimMetric", TableNames.FactEvent, "MetricMonthKey", TableNames.DimMetric, "MetricMonthKey"),
+        new("FactEvent_DimDate", TableNames.FactEvent, "DateKey", TableNames.DimDate, "DateKey"),
+        new("FactEvent_DimShift", TableNames.FactEvent, "ShiftID", TableNames.DimShift, "ShiftID"),
     ];
 }

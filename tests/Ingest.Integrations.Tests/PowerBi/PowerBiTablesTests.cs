@@ -22,8 +22,9 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
             ["PowerBi:BaseUrl"] = _server.BaseAddress.ToString(),
             ["PowerBi:WorkspaceId"] = "ws-1",
             ["PowerBi:DatasetName"] = "Ingest",
+            ["PowerBi:Authentication"] = "None",
         }).Build();
-        _services = new ServiceCollection().AddLogging().AddPowerBi(configuration).BuildServiceProvider();
+        _services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSingleton<Core.Storage.IPushBudget, Core.Embedded.InMemoryPushBudget>().AddPowerBi(configuration).BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -50,7 +51,7 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
     public async Task FindsAnExistingDatasetByName()
     {
         var client = _services.GetRequiredService<PowerBiRestClient>();
-        var existing = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, "None", CancellationToken.None);
+        var existing = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, PushSchema.Relationships, "None", CancellationToken.None);
 
         var id = await _services.GetRequiredService<DatasetBootstrap>().GetDatasetIdAsync(CancellationToken.None);
 
@@ -61,8 +62,8 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
     public async Task TwoDatasetsWithTheNameIsAClearErrorNamingBoth()
     {
         var client = _services.GetRequiredService<PowerBiRestClient>();
-        var a = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, "None", CancellationToken.None);
-        var b = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, "None", CancellationToken.None);
+        var a = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, PushSchema.Relationships, "None", CancellationToken.None);
+        var b = await client.CreateDatasetAsync("Ingest", PushSchema.Tables, PushSchema.Relationships, "None", CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _services.GetRequiredService<DatasetBootstrap>().GetDatasetIdAsync(CancellationToken.None));
 

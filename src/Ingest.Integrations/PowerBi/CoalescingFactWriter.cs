@@ -1,0 +1,365 @@
+using System.Net;
+using System.Text.Json;
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Integrations.PowerBi;
+
+/// <summary>
+/// Group commit for FactEvent: rows from concurrent requests go out together, one POST per flush (when a
+/// batch is full, or a short window after its first row), at most <see cref="PowerBiWriterOptions.MaxPendingPosts"/>
+/// in flight and every POST through the <see cref="PushLimiter"/>. Each caller awaits the batch holding its
+/// rows, so the ledger completes only what landed. 429 waits Retry-After; 5xx and timeouts back off with
+/// jitter; 400/413 split the batch to isolate the bad caller; every retry is bounded, a circuit breaker stops
+/// calls to a dead endpoint, and a full queue refuses at once rather than growing without bound.
+/// </summary>
+public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
+{
+    private sealed record Submission(byte[][] Rows, TaskCompletionSource Done, DateTimeOffset EnqueuedAt);
+
+    private readonly PowerBiRestClient _client;
+    private readonly DatasetBootstrap _dataset;
+    private readonly PushLimiter _limiter;
+    private readonly PowerBiWriterOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<CoalescingFactWriter> _logger;
+    private readonly Lock _gate = new();
+    private readonly List<Submission> _pending = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _inFlight;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _flusher;
+    private int _queuedRows;
+    private int _consecutiveFailures;
+    private DateTimeOffset _circuitOpenUntil = DateTimeOffset.MinValue;
+    private long _posts, _rows, _throttled, _retries, _rejectedRows, _failedBatches, _flushes;
+    private TimeSpan _lastLatency, _maxLatency, _totalLatency;
+
+    public CoalescingFactWriter(
+        PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IOptions<PowerBiOptions> options, TimeProvider clock, ILogger<CoalescingFactWriter> logger)
+    {
+        (_client, _dataset, _limiter, _options, _clock, _logger) = (client, dataset, limiter, options.Value.Writer, clock, logger);
+        _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
+    }
+
+    public async Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (_clock.GetUtcNow() < _circuitOpenUntil)
+        {
+            throw new PowerBiUnavailableException($"Power BI failed {_options.BreakerFailures} POSTs in a row; not calling it until {_circuitOpenUntil:O}.");
+        }
+
+        var submissions = rows.Chunk(_options.MaxRowsPerPost)
+            .Select(chunk => new Submission(chunk.Select(r => JsonSerializer.SerializeToUtf8Bytes(r)).ToArray(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _clock.GetUtcNow()))
+            .ToArray();
+        lock (_gate)
+        {
+            if (_queuedRows + rows.Count > _options.MaxQueuedRows)
+            {
+                throw new WriterSaturatedException(_queuedRows);
+            }
+
+            _pending.AddRange(submissions);
+            _queuedRows += rows.Count;
+            _flusher ??= Task.Run(FlushLoopAsync);
+        }
+
+        _wake.Release();
+        await Task.WhenAll(submissions.Select(s => s.Done.Task)).WaitAsync(cancellationToken);
+    }
+
+    public WriterStats Stats()
+    {
+        lock (_gate)
+        {
+            return new WriterStats(_posts, _rows, _throttled, _retries, _rejectedRows, _failedBatches, _queuedRows, _clock.GetUtcNow() < _circuitOpenUntil,
+                _lastLatency, _maxLatency, _flushes == 0 ? TimeSpan.Zero : _totalLatency / _flushes);
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(stopping);
+                await WaitForBatchAsync(stopping);
+                if (IsEmpty)
+                {
+                    continue;
+                }
+
+                // Wait for an in-flight slot and a POST slot first, so the batch taken after holds every row that came meanwhile.
+                await _inFlight.WaitAsync(stopping);
+                await _limiter.AcquirePostAsync(stopping);
+                var batch = TakeBatch();
+                if (batch.Count == 0)
+                {
+                    _inFlight.Release();
+                    continue;
+                }
+
+                _ = SendAndReleaseAsync(batch);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool IsEmpty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count == 0;
+            }
+        }
+    }
+
+    /// <summary>Waits out the flush window after the oldest pending row, unless a full batch is ready sooner.</summary>
+    private async Task WaitForBatchAsync(CancellationToken stopping)
+    {
+        DateTimeOffset due;
+        lock (_gate)
+        {
+            if (_pending.Count == 0 || _queuedRows >= _options.MaxRowsPerPost)
+            {
+                return;
+            }
+
+            due = _pending[0].EnqueuedAt + _options.FlushWindow;
+        }
+
+        var wait = due - _clock.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _clock, stopping);
+        }
+    }
+
+    private List<Submission> TakeBatch()
+    {
+        lock (_gate)
+        {
+            var batch = new List<Submission>();
+            int rows = 0, bytes = 0;
+            foreach (var submission in _pending)
+            {
+                var size = submission.Rows.Sum(r => r.Length + 1);
+                if (batch.Count > 0 && (rows + submission.Rows.Length > _options.MaxRowsPerPost || bytes + size > _options.MaxBytesPerPost))
+                {
+                    break;
+                }
+
+                batch.Add(submission);
+                rows += submission.Rows.Length;
+                bytes += size;
+            }
+
+            _pending.RemoveRange(0, batch.Count);
+            _queuedRows -= rows;
+            if (_pending.Count > 0)
+            {
+                _wake.Release();
+            }
+
+            return batch;
+        }
+    }
+
+    private async Task SendAndReleaseAsync(List<Submission> batch)
+    {
+        try
+        {
+            await SendAsync(batch);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private async Task SendAsync(List<Submission> batch)
+    {
+        var rows = batch.Sum(s => s.Rows.Length);
+        try
+        {
+            var datasetId = await _dataset.GetDatasetIdAsync(_stopping.Token);
+            await _limiter.AcquireRowsAsync(rows, _stopping.Token);
+            await PostWithRetriesAsync(datasetId, batch, rows);
+            Succeeded(batch, rows);
+        }
+        catch (PowerBiException rejected) when (rejected.Status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
+        {
+            await IsolateAsync(batch, rejected);
+        }
+        catch (Exception e)
+        {
+            Failed(batch, e);
+        }
+    }
+
+    /// <summary>Halves a refused batch until the callers whose rows Power BI refuses are alone; the rest land.</summary>
+    private async Task IsolateAsync(List<Submission> batch, PowerBiException rejected)
+    {
+        if (batch.Count == 1)
+        {
+            lock (_gate)
+            {
+                _rejectedRows += batch[0].Rows.Length;
+            }
+
+            _logger.LogError("Power BI refused {Rows} FactEvent row(s): {Code} {Detail}", batch[0].Rows.Length, rejected.ErrorCode, rejected.Detail);
+            batch[0].Done.TrySetException(new RowsRejectedException($"Power BI refused the rows: {rejected.Detail}", rejected));
+            return;
+        }
+
+        var half = batch.Count / 2;
+        foreach (var part in new[] { batch[..half], batch[half..] })
+        {
+            await _limiter.AcquirePostAsync(_stopping.Token);
+            await SendAsync(part);
+        }
+    }
+
+    private async Task PostWithRetriesAsync(string datasetId, List<Submission> batch, int rows)
+    {
+        var body = Body(batch);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (attempt > 1)
+            {
+                // A retry is a POST like any other: it waits for its slot and counts against the limits.
+                await _limiter.AcquireAsync(rows, _stopping.Token);
+            }
+
+            try
+            {
+                await _client.AddRowsJsonAsync(datasetId, TableNames.FactEvent, body, _stopping.Token);
+                return;
+            }
+            catch (Exception e) when (attempt < _options.MaxAttempts && RetryDelay(e, attempt) is { } delay)
+            {
+                lock (_gate)
+                {
+                    _retries++;
+                    _throttled += e is PowerBiException { Status: HttpStatusCode.TooManyRequests } ? 1 : 0;
+                }
+
+                _logger.LogWarning("POST of {Rows} FactEvent row(s) failed ({Reason}); attempt {Attempt} of {MaxAttempts} in {Delay}", rows, e.Message, attempt + 1, _options.MaxAttempts, delay);
+                await Task.Delay(delay, _clock, _stopping.Token);
+            }
+        }
+    }
+
+    /// <summary>How long to wait before retrying, or null when retrying cannot help (or the wait is too long to hold callers).</summary>
+    private TimeSpan? RetryDelay(Exception e, int attempt)
+    {
+        switch (e)
+        {
+            case PowerBiException { Status: HttpStatusCode.TooManyRequests } throttled:
+                var wait = throttled.RetryAfter ?? TimeSpan.FromSeconds(1);
+                return wait <= _options.MaxRetryAfter ? wait : null;
+            case PowerBiException { IsTransient: true }:
+            case HttpRequestException:
+            case TaskCanceledException when !_stopping.IsCancellationRequested:
+                var backoff = TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
+                return backoff * (0.5 + Random.Shared.NextDouble());
+            default:
+                return null;
+        }
+    }
+
+    private void Succeeded(List<Submission> batch, int rows)
+    {
+        var now = _clock.GetUtcNow();
+        var latency = now - batch[0].EnqueuedAt;
+        lock (_gate)
+        {
+            _posts++;
+            _rows += rows;
+            _flushes++;
+            _consecutiveFailures = 0;
+            _lastLatency = latency;
+            _maxLatency = latency > _maxLatency ? latency : _maxLatency;
+            _totalLatency += latency;
+        }
+
+        _limiter.FactRowsLanded(rows);
+        foreach (var submission in batch)
+        {
+            submission.Done.TrySetResult();
+        }
+    }
+
+    private void Failed(List<Submission> batch, Exception e)
+    {
+        lock (_gate)
+        {
+            _failedBatches++;
+            if (++_consecutiveFailures >= _options.BreakerFailures)
+            {
+                _circuitOpenUntil = _clock.GetUtcNow() + _options.BreakerOpenFor;
+                _logger.LogError("Power BI failed {Failures} POSTs in a row: circuit open until {Until}", _consecutiveFailures, _circuitOpenUntil);
+            }
+        }
+
+        _logger.LogWarning(e, "A batch of {Rows} FactEvent row(s) did not land; its deliveries stay captured for the redrive", batch.Sum(s => s.Rows.Length));
+        var failure = e as PowerBiUnavailableException ?? new PowerBiUnavailableException("Power BI did not accept the rows: " + e.Message, e);
+        foreach (var submission in batch)
+        {
+            submission.Done.TrySetException(failure);
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Body(List<Submission> batch)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write("{\"rows\":["u8);
+        var first = true;
+        foreach (var row in batch.SelectMany(s => s.Rows))
+        {
+            if (!first)
+            {
+                buffer.WriteByte((byte)',');
+            }
+
+            buffer.Write(row);
+            first = false;
+        }
+
+        buffer.Write("]}"u8);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_flusher is not null)
+        {
+            await _flusher;
+        }
+
+        lock (_gate)
+        {
+            foreach (var submission in _pending)
+            {
+                submission.Done.TrySetException(new PowerBiUnavailableException("The writer stopped before these rows were sent."));
+            }
+
+            _pending.Clear();
+        }
+    }
+}
