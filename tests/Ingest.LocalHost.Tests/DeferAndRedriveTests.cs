@@ -21,7 +21,8 @@ public sealed class DeferAndRedriveTests : IDisposable
     {
         var client = _host.CreateClient();
         await _host.RowsAsync("DimAgent"); // start the host (and its roster load) before injecting faults
-        (await client.PostAsJsonAsync("/local/faults", new { status = 503, count = 3 })).EnsureSuccessStatusCode();
+        // The writer tries a POST four times (PowerBi__Writer__MaxAttempts) before it gives the rows back.
+        (await client.PostAsJsonAsync("/local/faults", new { status = 503, count = 4 })).EnsureSuccessStatusCode();
 
         using var response = await _host.DeliverAsync(LocalHostFactory.Sample("call-2-disposition-completed.json"));
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -1,0 +1,50 @@
+using Ingest.Core.Domain;
+using Ingest.Core.Embedded;
+using Ingest.Integrations.Tests.Stores;
+using Ingest.PowerBiEmulator;
+
+namespace Ingest.Integrations.Tests.PowerBi;
+
+/// <summary>Two instances' writers against one dataset: only a budget they share keeps them both within its limits.</summary>
+[Collection(DynamoDbCollection.Name)]
+public sealed class SharedBudgetTests(DynamoDbFixture dynamo)
+{
+    private static async Task<(TableStats Stats, int Offered)> RunTwoWritersAsync(FastClock clock, Func<Core.Storage.IPushBudget> budget, bool shared)
+    {
+        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
+        var settings = new Dictionary<string, string?> { ["PowerBi:Writer:SharedBudget"] = shared ? "true" : "false" };
+        await using var first = new WriterRig(server.BaseAddress, clock.Clock, budget(), settings);
+        await using var second = new WriterRig(server.BaseAddress, clock.Clock, budget(), settings);
+        await first.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        await second.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+
+        // Each instance alone would pace at two POSTs a second: together, twice the dataset's per-minute limit.
+        var a = WriterRig.OfferAsync(clock, 150, 90, id => first.Writer.PostAsync([WriterRig.Row(id)], CancellationToken.None), firstId: 0);
+        var b = WriterRig.OfferAsync(clock, 150, 90, id => second.Writer.PostAsync([WriterRig.Row(id)], CancellationToken.None), firstId: 1_000_000);
+        var posted = (await a).Concat(await b).ToArray();
+        await Task.WhenAll(posted.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
+        return (server.Emulator.Stats()[TableNames.FactEvent], posted.Length);
+    }
+
+    [Fact]
+    public async Task TwoWritersSharingADynamoDbBudgetAreNeverThrottled()
+    {
+        await using var clock = new FastClock();
+        await using var backend = await DynamoBackend.CreateAsync(dynamo);
+
+        var (stats, offered) = await RunTwoWritersAsync(clock, () => backend.Budget(), shared: true);
+
+        Assert.Equal(0, stats.Throttled);
+        Assert.Equal(offered, stats.Rows);
+    }
+
+    [Fact]
+    public async Task TwoWritersEachWithOnlyItsOwnLimiterAreThrottled()
+    {
+        await using var clock = new FastClock();
+
+        var (stats, _) = await RunTwoWritersAsync(clock, () => new InMemoryPushBudget(), shared: false);
+
+        Assert.True(stats.Throttled > 0);
+    }
+}
