@@ -8,14 +8,25 @@ public sealed class Program
 {
     public static void Main(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddLocalHost();
+        var app = Build(args);
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+        app.Run();
+    }
 
+    /// <summary>The whole local host, ready to start: also used by the load tool to run it in process.</summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.AddLocalHost();
         var app = builder.Build();
         app.Services.ValidateSettings();
         app.MapHttpFunctions(typeof(WebhookFunction).Assembly);
         app.MapLocalRoutes();
-        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
-        app.Run();
+        return app;
     }
 }

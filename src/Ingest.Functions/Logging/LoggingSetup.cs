@@ -14,8 +14,9 @@ public static class LoggingSetup
 {
     public static LoggerConfiguration Configure(LoggerConfiguration logger, IConfiguration configuration)
     {
+        var level = Enum.TryParse<LogEventLevel>(configuration["Logging:Level"], ignoreCase: true, out var configured) ? configured : LogEventLevel.Information;
         logger
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Ingest.LoadTool;
+
+public sealed record LoadOptions(double FactsPerSecond, int Seconds, double CallShare, string WriterMode, TimeSpan Drain, IReadOnlyDictionary<string, string?> ExtraSettings);
+
+public sealed record LoadResult(
+    string WriterMode, int Offered, int Answered, int Deferred, int Errors, double OfferedPerSecond, double AcceptedPerSecond,
+    double P50Ms, double P95Ms, double P99Ms, long Posts, long Throttled, double PostsPerSecond, double RowsPerPost,
+    int ExpectedFacts, int Landed, int DuplicateRows, int Missing, double Seconds);
+
+/// <summary>Starts the local host on a loopback port, offers the corpus open-loop at its schedule, then counts what landed.</summary>
+public static class LoadRun
+{
+    private const string Token = "load-tool-token";
+
+    public static async Task<LoadResult> RunAsync(LoadOptions options)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ALOWARE_WEBHOOK_TOKEN"] = Token,
+            ["BUSINESS_TIME_ZONE"] = "America/New_York",
+            ["PowerBi:BaseUrl"] = "http://powerbi.embedded/",
+            ["PowerBi:WorkspaceId"] = "load",
+            ["PowerBi:Authentication"] = "None",
+            ["PowerBi:Writer:Mode"] = options.WriterMode,
+            ["LocalHost:EmbeddedPowerBi"] = "true",
+            ["Logging:Level"] = "Error",
+        };
+        foreach (var (key, value) in options.ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
+        await using var app = Ingest.LocalHost.Program.Build(["--urls", "http://127.0.0.1:0"], settings);
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(120),
+        };
+        var corpus = Corpus.Build(options.FactsPerSecond, options.Seconds, options.CallShare, firstId: 90_000_000);
+        var latencies = new List<double>(corpus.Count);
+        int deferred = 0, errors = 0;
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(corpus.Count);
+        foreach (var delivery in corpus)
+        {
+            var due = TimeSpan.FromSeconds(delivery.At) - clock.Elapsed;
+            if (due > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(due);
+            }
+
+            inFlight.Add(Task.Run(async () =>
+            {
+                var sent = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhook/aloware") { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+                    using var response = await http.SendAsync(request);
+                    var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                    lock (latencies)
+                    {
+                        latencies.Add(elapsed);
+                    }
+
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        Interlocked.Increment(ref deferred);
+                    }
+                    else if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }));
+        }
+
+        var offeredFor = clock.Elapsed.TotalSeconds;
+        await Task.WhenAll(inFlight);
+        var answeredFor = clock.Elapsed.TotalSeconds;
+        var expected = corpus.Where(d => d.ExpectedEventKey is not null).Select(d => d.ExpectedEventKey!).ToHashSet();
+        var landed = await WaitForFactsAsync(http, expected.Count, options.Drain);
+        var stats = await http.GetFromJsonAsync<JsonElement>("/local/stats");
+        var fact = stats.GetProperty("tables").GetProperty("FactEvent");
+        await app.StopAsync();
+
+        latencies.Sort();
+        var posts = fact.GetProperty("posts").GetInt64();
+        var rows = fact.GetProperty("rows").GetInt64();
+        return new LoadResult(
+            options.WriterMode, corpus.Count, latencies.Count, deferred, errors, corpus.Count / offeredFor, latencies.Count / answeredFor,
+            Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
+            posts, fact.GetProperty("throttled").GetInt64(), posts / answeredFor, posts == 0 ? 0 : (double)rows / posts,
+            expected.Count, landed.Count(expected.Contains), landed.Count - landed.Distinct().Count(), expected.Count(k => !landed.Contains(k)), answeredFor);
+    }
+
+    private static async Task<List<string>> WaitForFactsAsync(HttpClient http, int expected, TimeSpan drain)
+    {
+        var deadline = DateTime.UtcNow + drain;
+        List<string> keys;
+        do
+        {
+            var table = await http.GetFromJsonAsync<JsonElement>("/local/tables/FactEvent");
+            keys = table.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("EventKey").GetString()!).ToList();
+            if (keys.Distinct().Count() >= expected)
+            {
+                break;
+            }
+
+            await Task.Delay(1000);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return keys;
+    }
+
+    private static double Percentile(List<double> sorted, double p)
+        => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
