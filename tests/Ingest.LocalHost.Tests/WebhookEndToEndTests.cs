@@ -131,11 +131,16 @@ public sealed class WebhookEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task HealthAnswersOk()
+    public async Task HealthReportsTheWritersCounters()
     {
+        await _host.AnswerOfAsync(LocalHostFactory.Sample("sms-inbound-completed.json"));
+
         var health = await _host.CreateClient().GetFromJsonAsync<JsonElement>("/api/health");
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Equal(1, health.GetProperty("writer").GetProperty("posts").GetInt64());
+        Assert.Equal(1, health.GetProperty("writer").GetProperty("rows").GetInt64());
+        Assert.Equal(0, health.GetProperty("writer").GetProperty("throttled").GetInt64());
     }
 
     [Fact]
