@@ -14,12 +14,14 @@ public static class DependencyInjection
 {
     /// <summary>
     /// Everything the function classes need, shared by the Functions app and the local host so that both
-    /// run the same composition. <paramref name="powerBiHandler"/> serves Power BI from an emulator in process.
+    /// run the same composition. <paramref name="powerBiHandler"/> serves Power BI from an emulator in process;
+    /// <paramref name="captureBackend"/> is the capture queue used unless <c>Capture__Backend</c> says otherwise.
     /// </summary>
     public static IServiceCollection AddIngestApp(
         this IServiceCollection services,
         IConfiguration configuration,
-        Func<IServiceProvider, HttpMessageHandler>? powerBiHandler = null)
+        Func<IServiceProvider, HttpMessageHandler>? powerBiHandler = null,
+        string captureBackend = "StorageQueue")
     {
         services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, configuration));
         services.AddSettings<WebhookOptions>(configuration, WebhookOptions.Section,
@@ -28,6 +30,7 @@ public static class DependencyInjection
             .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Webhook__MaxBodyBytes must be between 1024 and 16777216.");
 
         services.AddDynamoDbState(configuration);
+        services.AddStorageCapture(configuration, captureBackend);
         services.AddIngestCore(configuration);
         services.AddPowerBi(configuration, powerBiHandler);
         services.AddSingleton<WebhookAuthenticator>();

@@ -3,6 +3,8 @@ using Azure.Core;
 using Azure.Identity;
 using Ingest.Core.Configuration;
 using Ingest.Core.Storage;
+using Ingest.Core.Capture;
+using Ingest.Integrations.Capture;
 using Ingest.Integrations.DynamoDb;
 using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Configuration;
@@ -103,6 +105,28 @@ public static class DependencyInjection
         services.AddSingleton<INonceStore, DynamoNonceStore>();
         services.AddSingleton<ITableLockStore, DynamoTableLockStore>();
         services.AddSingleton<IPushBudget, DynamoPushBudget>();
+        return services;
+    }
+
+    /// <summary>
+    /// The capture queue on Azure Storage when <c>Capture__Backend</c> is <c>StorageQueue</c> (the Functions app's
+    /// default, <paramref name="defaultBackend"/>); otherwise the embedded in-memory queue stays.
+    /// </summary>
+    public static IServiceCollection AddStorageCapture(this IServiceCollection services, IConfiguration configuration, string defaultBackend)
+    {
+        var backend = configuration["Capture:Backend"] ?? defaultBackend;
+        services.AddSettings<StorageCaptureOptions>(configuration, CaptureOptions.Section,
+                (o, c) => o.Connection = string.IsNullOrWhiteSpace(o.Connection) ? c.Flat("AzureWebJobsStorage") ?? "" : o.Connection)
+            .Validate(_ => backend is "InMemory" or "StorageQueue", "Capture__Backend must be InMemory or StorageQueue.")
+            .Validate(o => backend != "StorageQueue" || !string.IsNullOrWhiteSpace(o.Connection), "AzureWebJobsStorage (or Capture__Connection) must be a storage connection string for the capture queue.");
+        if (backend != "StorageQueue")
+        {
+            return services;
+        }
+
+        services.AddSingleton<StorageQueueCaptureQueue>();
+        services.AddSingleton<ICaptureQueue>(sp => sp.GetRequiredService<StorageQueueCaptureQueue>());
+        services.AddHostedService<CaptureQueueProvisioner>();
         return services;
     }
 }

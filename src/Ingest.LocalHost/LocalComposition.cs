@@ -17,7 +17,7 @@ public static class LocalComposition
         builder.Services.AddSettings<LocalHostOptions>(configuration, LocalHostOptions.Section,
             (o, c) => o.RosterFile = c.Flat(LocalHostOptions.RosterFileName) ?? o.RosterFile);
         builder.Services.AddSingleton(sp => new PushEmulator(sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddIngestApp(configuration, local.EmbeddedPowerBi ? sp => new EmulatorHttpHandler(sp.GetRequiredService<PushEmulator>()) : null);
+        builder.Services.AddIngestApp(configuration, local.EmbeddedPowerBi ? sp => new EmulatorHttpHandler(sp.GetRequiredService<PushEmulator>()) : null, captureBackend: "InMemory");
         builder.Services.AddMvcCore();
         builder.Services.AddHostedService<LocalRosterLoader>();
         builder.Services.AddHostedService<RedriveService>();

@@ -15,6 +15,7 @@ public class SettingsValidationTests
         ["ALOWARE_WEBHOOK_TOKEN"] = "a-test-token",
         ["BUSINESS_TIME_ZONE"] = "America/Chicago",
         ["PowerBi:WorkspaceId"] = "ws",
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
     };
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
@@ -42,6 +43,9 @@ public class SettingsValidationTests
     [InlineData("PowerBi:BaseUrl", "not a url", "PowerBi__BaseUrl")]
     [InlineData("PowerBi:WorkspaceId", "", "PowerBi__WorkspaceId")]
     [InlineData("Capture:MaxDequeueCount", "0", "Capture__MaxDequeueCount")]
+    [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage")]
+    [InlineData("Capture:Backend", "Kafka", "Capture__Backend")]
+    [InlineData("PowerBi:Writer:Mode", "Fast", "PowerBi__Writer__Mode")]
     public void ABadSettingFailsTheStartNamingTheSetting(string key, string value, string named)
     {
         using var host = BuildHost(new Dictionary<string, string?>(Good) { [key] = value });

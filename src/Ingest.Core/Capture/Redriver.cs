@@ -26,6 +26,20 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOpti
         return settled;
     }
 
+    /// <summary>Runs one captured delivery through the pipeline again.</summary>
+    /// <returns>True when nothing is left to land; false while another worker still holds some of its facts.</returns>
+    /// <exception cref="Exception">A downstream fault: the delivery stays captured.</exception>
+    public async Task<bool> SettleAsync(Core.Domain.IngestEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var classified = pipeline.Classify(envelope);
+        var outcome = classified.Verdict == AdapterVerdict.Countable
+            ? await pipeline.ProcessAsync(classified, cancellationToken)
+            : IngestOutcome.IgnoredDelivery;
+        logger.LogInformation("Redrove delivery {RequestId}: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated, settled {Settled}",
+            envelope.RequestId, outcome.Facts, outcome.Duplicates, outcome.Gated, outcome.IsSettled);
+        return outcome.IsSettled;
+    }
+
     public async Task<bool> RedriveAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
     {
         var envelope = delivery.Envelope;
@@ -39,17 +53,12 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOpti
 
         try
         {
-            var classified = pipeline.Classify(envelope);
-            var outcome = classified.Verdict == AdapterVerdict.Countable
-                ? await pipeline.ProcessAsync(classified, cancellationToken)
-                : IngestOutcome.IgnoredDelivery;
-            if (!outcome.IsSettled)
+            if (!await SettleAsync(envelope, cancellationToken))
             {
                 return false;
             }
 
             await queue.DeleteAsync(delivery, cancellationToken);
-            logger.LogInformation("Redrove delivery {RequestId}: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated", envelope.RequestId, outcome.Facts, outcome.Duplicates, outcome.Gated);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

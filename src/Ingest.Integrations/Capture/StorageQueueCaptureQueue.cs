@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Ingest.Core.Capture;
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Integrations.Capture;
+
+/// <summary>
+/// The capture queue on Azure Storage (Azurite in tests). A delivery is sent invisible for the redrive delay,
+/// so the queue trigger (or the local host's redrive) sees it only if its request gave up or died. A body too
+/// large for a queue message (64 KB, base64) is stored as a blob and the message carries its name (claim check).
+/// Messages are base64-encoded, as the Functions queue trigger expects.
+/// </summary>
+public sealed class StorageQueueCaptureQueue : ICaptureQueue
+{
+    /// <summary>Leaves room under the 64 KB message limit for the envelope's other fields and base64's growth.</summary>
+    private const int MaxInlineBodyBytes = 40 * 1024;
+
+    private readonly QueueClient _queue;
+    private readonly QueueClient _poison;
+    private readonly BlobContainerClient _blobs;
+    private readonly CaptureOptions _options;
+
+    public StorageQueueCaptureQueue(IOptions<CaptureOptions> options, IOptions<StorageCaptureOptions> storage)
+    {
+        _options = options.Value;
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        _queue = new QueueClient(storage.Value.Connection, StorageCaptureOptions.QueueName, queueOptions);
+        _poison = new QueueClient(storage.Value.Connection, StorageCaptureOptions.PoisonQueueName, queueOptions);
+        _blobs = new BlobContainerClient(storage.Value.Connection, storage.Value.BlobContainer);
+    }
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _blobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    public Task<CapturedDelivery> CaptureAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
+        => Transient("capture", async () =>
+        {
+            string? blob = null;
+            if (envelope.Body.Length > MaxInlineBodyBytes)
+            {
+                blob = $"{envelope.ReceivedAtUtc.UtcDateTime:yyyy/MM/dd}/{envelope.RequestId}-{Guid.NewGuid():N}.json";
+                await _blobs.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(envelope.Body), cancellationToken);
+            }
+
+            var message = CapturedMessage.From(envelope, blob);
+            var receipt = (await _queue.SendMessageAsync(JsonSerializer.Serialize(message), _options.RedriveDelay, TimeSpan.FromSeconds(-1), cancellationToken)).Value;
+            return new CapturedDelivery(receipt.MessageId, receipt.PopReceipt, 0, envelope);
+        });
+
+    public Task<IReadOnlyList<CapturedDelivery>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
+        => Transient<IReadOnlyList<CapturedDelivery>>("receive", async () =>
+        {
+            var messages = (await _queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, 32), _options.VisibilityTimeout, cancellationToken)).Value;
+            var deliveries = new List<CapturedDelivery>(messages.Length);
+            foreach (var message in messages)
+            {
+                deliveries.Add(new CapturedDelivery(message.MessageId, message.PopReceipt, message.DequeueCount, await OpenAsync(message.MessageText, cancellationToken)));
+            }
+
+            return deliveries;
+        });
+
+    public Task DeleteAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
+        => Transient("delete", async () =>
+        {
+            try
+            {
+                await _queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404 || e.ErrorCode == "PopReceiptMismatch")
+            {
+                // Received again by the redrive meanwhile (a new pop receipt): it will find nothing left to do.
+            }
+        });
+
+    public Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
+        => Transient("poison", async () =>
+        {
+            await _poison.SendMessageAsync(JsonSerializer.Serialize(CapturedMessage.From(delivery.Envelope, blob: null)), cancellationToken);
+            await _queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
+        });
+
+    /// <summary>Turns a queue message (as the queue trigger hands it over) back into the envelope it captured.</summary>
+    public async Task<IngestEnvelope> OpenAsync(string messageText, CancellationToken cancellationToken)
+    {
+        var message = JsonSerializer.Deserialize<CapturedMessage>(messageText) ?? throw new InvalidDataException("An empty capture message.");
+        var body = message.Blob is null
+            ? Convert.FromBase64String(message.Body ?? "")
+            : (await _blobs.GetBlobClient(message.Blob).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        return new IngestEnvelope(message.Source, message.RequestId, message.ReceivedAtUtc, body);
+    }
+
+    private static Task Transient(string operation, Func<Task> call) => Transient(operation, async () => { await call(); return true; });
+
+    private static async Task<T> Transient<T>(string operation, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is RequestFailedException { Status: 408 or 429 or >= 500 } or RequestFailedException { Status: 0 } or HttpRequestException or AggregateException)
+        {
+            throw new StoreUnavailableException($"Storage queue {operation} failed: {e.GetType().Name}", e);
+        }
+    }
+
+    /// <summary>The captured delivery as stored: the headers that matter are the envelope's fields; the body is base64 or a blob.</summary>
+    internal sealed record CapturedMessage(
+        [property: JsonPropertyName("v")] int Version,
+        [property: JsonPropertyName("source")] string Source,
+        [property: JsonPropertyName("requestId")] string RequestId,
+        [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAtUtc,
+        [property: JsonPropertyName("body")] string? Body,
+        [property: JsonPropertyName("blob")] string? Blob)
+    {
+        public static CapturedMessage From(IngestEnvelope envelope, string? blob)
+            => new(1, envelope.Source, envelope.RequestId, envelope.ReceivedAtUtc, blob is null ? Convert.ToBase64String(envelope.Body.Span) : null, blob);
+    }
+}
+
+/// <summary>Where captures go in Azure Storage (section <c>Capture</c>, connection from <c>AzureWebJobsStorage</c> by default).</summary>
+public sealed class StorageCaptureOptions
+{
+    /// <summary>A storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
+    public string Connection { get; set; } = string.Empty;
+
+    /// <summary>The queue the webhook captures to and the queue trigger reads; fixed, because the trigger's attribute names it.</summary>
+    public const string QueueName = "ingest-capture";
+
+    /// <summary>Where the Functions host moves a message after maxDequeueCount attempts.</summary>
+    public const string PoisonQueueName = QueueName + "-poison";
+
+    /// <summary>The claim-check container for bodies too large for a queue message.</summary>
+    public string BlobContainer { get; set; } = "ingest-captures";
+}

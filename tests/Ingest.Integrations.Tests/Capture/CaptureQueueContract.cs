@@ -1,0 +1,144 @@
+using System.Text;
+using Azure.Storage.Queues;
+using Ingest.Core.Capture;
+using Ingest.Core.Domain;
+using Ingest.Integrations.Capture;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Integrations.Tests.Capture;
+
+/// <summary>The capture queue's semantics, the same for the embedded queue and Azure Storage (Azurite).</summary>
+public abstract class CaptureQueueContract : IAsyncLifetime
+{
+    protected static readonly CaptureOptions Options = new() { RedriveDelay = TimeSpan.FromSeconds(1), VisibilityTimeout = TimeSpan.FromSeconds(1) };
+
+    protected ICaptureQueue Queue { get; set; } = null!;
+
+    public abstract Task InitializeAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected static IngestEnvelope Envelope(string body, string requestId = "r1")
+        => new("aloware", requestId, new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero), Encoding.UTF8.GetBytes(body));
+
+    protected abstract Task AfterAsync(TimeSpan delay);
+
+    private async Task<IReadOnlyList<CapturedDelivery>> ReceiveAsync() => await Queue.ReceiveAsync(32, CancellationToken.None);
+
+    [Fact]
+    public async Task ACaptureIsInvisibleUntilTheRedriveDelayThenCarriesTheEnvelope()
+    {
+        await Queue.CaptureAsync(Envelope("{\"a\":1}"), CancellationToken.None);
+
+        Assert.Empty(await ReceiveAsync());
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        var delivery = Assert.Single(await ReceiveAsync());
+
+        Assert.Equal(1, delivery.DequeueCount);
+        Assert.Equal("r1", delivery.Envelope.RequestId);
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(delivery.Envelope.Body.Span));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero), delivery.Envelope.ReceivedAtUtc);
+    }
+
+    [Fact]
+    public async Task ADeletedCaptureNeverComesBack()
+    {
+        var captured = await Queue.CaptureAsync(Envelope("{}"), CancellationToken.None);
+
+        await Queue.DeleteAsync(captured, CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+
+        Assert.Empty(await ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task AReceivedDeliveryComesBackAfterItsVisibilityTimeoutWithAHigherCount()
+    {
+        await Queue.CaptureAsync(Envelope("{}"), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        var first = Assert.Single(await ReceiveAsync());
+
+        Assert.Empty(await ReceiveAsync());
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        var second = Assert.Single(await ReceiveAsync());
+
+        Assert.Equal(first.MessageId, second.MessageId);
+        Assert.Equal(2, second.DequeueCount);
+        await Queue.DeleteAsync(first, CancellationToken.None); // a stale receipt: the message stays
+        await Queue.DeleteAsync(second, CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        Assert.Empty(await ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task APoisonedDeliveryLeavesTheQueue()
+    {
+        await Queue.CaptureAsync(Envelope("{}"), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+
+        await Queue.MoveToPoisonAsync(Assert.Single(await ReceiveAsync()), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+
+        Assert.Empty(await ReceiveAsync());
+    }
+}
+
+public sealed class InMemoryCaptureQueueContract : CaptureQueueContract
+{
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = new();
+
+    public override Task InitializeAsync()
+    {
+        Queue = new InMemoryCaptureQueue(Microsoft.Extensions.Options.Options.Create(Options), _clock);
+        return Task.CompletedTask;
+    }
+
+    protected override Task AfterAsync(TimeSpan delay)
+    {
+        _clock.Advance(delay);
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageQueueCaptureQueueContract(AzuriteFixture azurite) : CaptureQueueContract
+{
+    private StorageQueueCaptureQueue _storage = null!;
+
+    public override async Task InitializeAsync()
+    {
+        // Each test gets its own storage account's worth of names by clearing the fixed queue first.
+        _storage = new StorageQueueCaptureQueue(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new StorageCaptureOptions { Connection = azurite.Azurite.ConnectionString }));
+        await _storage.EnsureCreatedAsync(CancellationToken.None);
+        await new QueueClient(azurite.Azurite.ConnectionString, StorageCaptureOptions.QueueName).ClearMessagesAsync();
+        Queue = _storage;
+    }
+
+    protected override Task AfterAsync(TimeSpan delay) => Task.Delay(delay);
+
+    [Fact]
+    public async Task ABodyTooLargeForAMessageTravelsAsAClaimCheckBlob()
+    {
+        var large = "{\"pad\":\"" + new string('x', 200 * 1024) + "\"}";
+        await Queue.CaptureAsync(Envelope(large, "big"), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+
+        var delivery = Assert.Single(await Queue.ReceiveAsync(32, CancellationToken.None));
+
+        Assert.Equal(large, Encoding.UTF8.GetString(delivery.Envelope.Body.Span));
+    }
+
+    [Fact]
+    public async Task TheQueueTriggersMessageTextOpensToTheSameEnvelope()
+    {
+        await Queue.CaptureAsync(Envelope("{\"b\":2}", "r9"), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        var raw = (await new QueueClient(azurite.Azurite.ConnectionString, StorageCaptureOptions.QueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+            .ReceiveMessagesAsync(1)).Value.Single();
+
+        var envelope = await _storage.OpenAsync(raw.MessageText, CancellationToken.None);
+
+        Assert.Equal("r9", envelope.RequestId);
+        Assert.Equal("{\"b\":2}", Encoding.UTF8.GetString(envelope.Body.Span));
+    }
+}
