@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary>The local host in process, on its embedded defaults, with settings a test may override.</summary>
-public sealed class LocalHostFactory(Dictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class LocalHostFactory(Dictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public const string Token = "local-dev-token";
 
@@ -16,6 +17,12 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
         foreach (var (key, value) in settings ?? [])
         {
             builder.UseSetting(key, value);
+        }
+
+        Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseShutdownTimeout(builder, TimeSpan.FromSeconds(2));
+        if (services is not null)
+        {
+            Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, services);
         }
     }
 

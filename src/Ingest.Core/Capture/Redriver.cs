@@ -11,19 +11,16 @@ namespace Ingest.Core.Capture;
 /// </summary>
 public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOptions<CaptureOptions> options, ILogger<Redriver> logger)
 {
+    /// <summary>
+    /// Redrives a batch of received deliveries together, so their facts share the writer's POSTs instead of
+    /// waiting for one flush each.
+    /// </summary>
     /// <returns>How many deliveries were settled (landed, or found to have nothing left to land).</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var settled = 0;
-        foreach (var delivery in await queue.ReceiveAsync(16, cancellationToken))
-        {
-            if (await RedriveAsync(delivery, cancellationToken))
-            {
-                settled++;
-            }
-        }
-
-        return settled;
+        var received = await queue.ReceiveAsync(32, cancellationToken);
+        var settled = await Task.WhenAll(received.Select(delivery => RedriveAsync(delivery, cancellationToken)));
+        return settled.Count(s => s);
     }
 
     /// <summary>Runs one captured delivery through the pipeline again.</summary>

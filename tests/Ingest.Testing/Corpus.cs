@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ingest.LoadTool;
+namespace Ingest.Testing;
 
 /// <summary>One delivery of the corpus: when to send it (seconds after the start), its body, and the fact it should yield.</summary>
 public sealed record Delivery(double At, string Body, string? ExpectedEventKey);
