@@ -10,7 +10,8 @@ using Ingest.Testing;
 
 namespace Ingest.LoadTool;
 
-public sealed record LoadOptions(double FactsPerSecond, int Seconds, double CallShare, string WriterMode, TimeSpan Drain, IReadOnlyDictionary<string, string?> ExtraSettings);
+/// <param name="FaultEvery">When set (soak mode), a random Power BI fault is injected this often during the run.</param>
+public sealed record LoadOptions(double FactsPerSecond, int Seconds, double CallShare, string WriterMode, TimeSpan Drain, IReadOnlyDictionary<string, string?> ExtraSettings, TimeSpan? FaultEvery = null);
 
 public sealed record LoadResult(
     string WriterMode, int Offered, int Answered, int Deferred, int Errors, double OfferedPerSecond, double AcceptedPerSecond,
@@ -50,6 +51,10 @@ public static class LoadRun
             Timeout = TimeSpan.FromSeconds(120),
         };
         var corpus = Corpus.Build(options.FactsPerSecond, options.Seconds, options.CallShare, firstId: 90_000_000);
+        using var faults = new CancellationTokenSource();
+        var injecting = options.FaultEvery is { } every
+            ? InjectFaultsAsync(app.Services.GetRequiredService<Ingest.PowerBiEmulator.PushEmulator>(), every, faults.Token)
+            : Task.CompletedTask;
         var latencies = new List<double>(corpus.Count);
         int deferred = 0, errors = 0;
         var clock = Stopwatch.StartNew();
@@ -93,6 +98,9 @@ public static class LoadRun
         }
 
         var offeredFor = clock.Elapsed.TotalSeconds;
+        await faults.CancelAsync();
+        var injected = await injecting.ContinueWith(_ => 0, TaskScheduler.Default);
+        app.Services.GetRequiredService<Ingest.PowerBiEmulator.PushEmulator>().InjectFault(0, 0);
         await Task.WhenAll(inFlight);
         var answeredFor = clock.Elapsed.TotalSeconds;
         var expected = corpus.Where(d => d.ExpectedEventKey is not null).Select(d => d.ExpectedEventKey!).ToHashSet();
@@ -109,6 +117,20 @@ public static class LoadRun
             Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
             posts, fact.GetProperty("throttled").GetInt64(), posts / answeredFor, posts == 0 ? 0 : (double)rows / posts,
             expected.Count, landed.Count(expected.Contains), landed.Count - landed.Distinct().Count(), expected.Count(k => !landed.Contains(k)), answeredFor);
+    }
+
+    /// <summary>Soak faults: now and then, Power BI answers 503 or 429 to a random number of POSTs.</summary>
+    private static async Task InjectFaultsAsync(Ingest.PowerBiEmulator.PushEmulator emulator, TimeSpan every, CancellationToken stop)
+    {
+        var random = new Random(7);
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(every, stop);
+            var status = random.Next(2) == 0 ? 503 : 429;
+            var count = random.Next(2, 40);
+            emulator.InjectFault(status, count);
+            Console.WriteLine($"  [{DateTime.UtcNow:HH:mm:ss}] fault: the next {count} POSTs answer {status}");
+        }
     }
 
     private static async Task<List<string>> WaitForFactsAsync(HttpClient http, int expected, TimeSpan drain)

@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddPowerBi(configuration, powerBiHandler);
         services.AddSingleton<WebhookAuthenticator>();
         services.AddSingleton<WebhookRequestReader>();
+        services.AddSingleton<Admin.AdminHttp>();
         return services;
     }
 }

@@ -16,6 +16,7 @@ public class SettingsValidationTests
         ["BUSINESS_TIME_ZONE"] = "America/Chicago",
         ["PowerBi:WorkspaceId"] = "ws",
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        ["ADMIN_HMAC_SECRET"] = "a-test-admin-secret-0001",
     };
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
@@ -44,6 +45,8 @@ public class SettingsValidationTests
     [InlineData("PowerBi:WorkspaceId", "", "PowerBi__WorkspaceId")]
     [InlineData("Capture:MaxDequeueCount", "0", "Capture__MaxDequeueCount")]
     [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage")]
+    [InlineData("ADMIN_HMAC_SECRET", "short", "ADMIN_HMAC_SECRET")]
+    [InlineData("ADMIN_IP_ALLOWLIST", "10.0.0.0/40", "ADMIN_IP_ALLOWLIST")]
     [InlineData("Capture:Backend", "Kafka", "Capture__Backend")]
     [InlineData("PowerBi:Writer:Mode", "Fast", "PowerBi__Writer__Mode")]
     public void ABadSettingFailsTheStartNamingTheSetting(string key, string value, string named)

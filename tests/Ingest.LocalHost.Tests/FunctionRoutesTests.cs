@@ -13,5 +13,7 @@ public class FunctionRoutesTests
         Assert.Equal(["POST"], functions["Webhook"].Methods);
         Assert.Equal("api/health", functions["Health"].Route);
         Assert.Equal(["GET"], functions["Health"].Methods);
+        Assert.Equal("api/admin/replay", functions["AdminReplay"].Route);
+        Assert.DoesNotContain("Redrive", functions.Keys); // a queue trigger, not HTTP
     }
 }

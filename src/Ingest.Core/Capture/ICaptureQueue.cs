@@ -21,4 +21,10 @@ public interface ICaptureQueue
 
     /// <summary>Moves a delivery that kept failing to the poison queue, where an admin can replay it.</summary>
     Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts poisoned deliveries (all, or the one with <paramref name="requestId"/>) back on the capture queue,
+    /// visible at once; with <paramref name="dryRun"/> only lists them.
+    /// </summary>
+    Task<IReadOnlyList<IngestEnvelope>> ReplayPoisonAsync(string? requestId, bool dryRun, CancellationToken cancellationToken);
 }

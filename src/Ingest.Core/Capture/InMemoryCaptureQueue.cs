@@ -92,5 +92,23 @@ public sealed class InMemoryCaptureQueue(IOptions<CaptureOptions> options, TimeP
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<IngestEnvelope>> ReplayPoisonAsync(string? requestId, bool dryRun, CancellationToken cancellationToken)
+    {
+        lock (_messages)
+        {
+            var chosen = _poison.Where(p => requestId is null || p.Envelope.RequestId == requestId).ToArray();
+            if (!dryRun)
+            {
+                foreach (var poisoned in chosen)
+                {
+                    _poison.Remove(poisoned);
+                    _messages[Guid.NewGuid().ToString("N")] = new Entry(poisoned.Envelope, clock.GetUtcNow(), 0, NewReceipt());
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<IngestEnvelope>>(chosen.Select(p => p.Envelope).ToArray());
+        }
+    }
+
     private static string NewReceipt() => Guid.NewGuid().ToString("N");
 }

@@ -19,8 +19,18 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOpti
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var received = await queue.ReceiveAsync(32, cancellationToken);
-        var settled = await Task.WhenAll(received.Select(delivery => RedriveAsync(delivery, cancellationToken)));
-        return settled.Count(s => s);
+        var redriving = Task.WhenAll(received.Select(delivery => RedriveAsync(delivery, cancellationToken)));
+        try
+        {
+            // Like a function timeout: a delivery stuck longer than its invisibility is received again anyway,
+            // so the loop moves on instead of waiting on it.
+            return (await redriving.WaitAsync(options.Value.VisibilityTimeout, cancellationToken)).Count(s => s);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("A redrive batch of {Count} did not finish within {VisibilityTimeout}; moving on", received.Count, options.Value.VisibilityTimeout);
+            return 0;
+        }
     }
 
     /// <summary>Runs one captured delivery through the pipeline again.</summary>

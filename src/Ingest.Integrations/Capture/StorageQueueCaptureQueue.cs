@@ -91,6 +91,49 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             await _queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
         });
 
+    public Task<IReadOnlyList<IngestEnvelope>> ReplayPoisonAsync(string? requestId, bool dryRun, CancellationToken cancellationToken)
+        => Transient<IReadOnlyList<IngestEnvelope>>("replay", async () =>
+        {
+            var chosen = new List<IngestEnvelope>();
+            var seen = new HashSet<string>();
+            while (true)
+            {
+                // Received messages stay invisible for a while, so each pass sees new ones until the queue is drained.
+                var messages = (await _poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), cancellationToken)).Value;
+                if (messages.Length == 0 || messages.All(m => !seen.Add(m.MessageId)))
+                {
+                    break;
+                }
+
+                foreach (var message in messages)
+                {
+                    var envelope = await OpenAsync(message.MessageText, cancellationToken);
+                    if (requestId is not null && envelope.RequestId != requestId)
+                    {
+                        await _poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                        continue;
+                    }
+
+                    chosen.Add(envelope);
+                    if (dryRun)
+                    {
+                        await _poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                        continue;
+                    }
+
+                    await _queue.SendMessageAsync(message.MessageText, cancellationToken);
+                    await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                }
+
+                if (dryRun || requestId is not null && chosen.Count > 0)
+                {
+                    break;
+                }
+            }
+
+            return chosen;
+        });
+
     /// <summary>Turns a queue message (as the queue trigger hands it over) back into the envelope it captured.</summary>
     public async Task<IngestEnvelope> OpenAsync(string messageText, CancellationToken cancellationToken)
     {

@@ -1,0 +1,27 @@
+namespace Ingest.Core.Admin;
+
+/// <summary>How admin requests are authenticated (flat names fixed by DESIGN.md; section <c>Admin</c> for the rest).</summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+    public const string HmacSecretName = "ADMIN_HMAC_SECRET";
+    public const string ApiKeyName = "ADMIN_API_KEY";
+    public const string IpAllowlistName = "ADMIN_IP_ALLOWLIST";
+
+    /// <summary>One or more secrets, comma-separated: any of them signs, so a secret can be rotated without downtime.</summary>
+    public string HmacSecret { get; set; } = string.Empty;
+
+    /// <summary>When set, requests must also carry it as <c>X-Admin-Api-Key</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>When set, only clients in these CIDRs (comma-separated) may call.</summary>
+    public string? IpAllowlist { get; set; }
+
+    /// <summary>Proxies (CIDRs) whose <c>X-Forwarded-For</c> is believed; from anyone else the header is ignored.</summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>How far a request's timestamp may be from now (DESIGN.md: ±300 s); also the nonce's lifetime.</summary>
+    public TimeSpan Tolerance { get; set; } = TimeSpan.FromSeconds(300);
+
+    public IReadOnlyList<string> Secrets => HmacSecret.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
