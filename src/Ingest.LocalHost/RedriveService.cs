@@ -12,8 +12,12 @@ public sealed class RedriveService(Redriver redriver, IOptions<CaptureOptions> o
         {
             try
             {
-                await redriver.RunOnceAsync(stoppingToken);
-                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+                // A full batch means more are waiting: go again at once, so a backlog drains at full speed.
+                var (received, _) = await redriver.RunOnceAsync(stoppingToken);
+                if (received < Redriver.BatchSize)
+                {
+                    await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

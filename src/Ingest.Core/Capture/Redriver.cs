@@ -11,25 +11,28 @@ namespace Ingest.Core.Capture;
 /// </summary>
 public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOptions<CaptureOptions> options, ILogger<Redriver> logger)
 {
+    /// <summary>Deliveries taken per round: the most one storage queue receive returns.</summary>
+    public const int BatchSize = 32;
+
     /// <summary>
     /// Redrives a batch of received deliveries together, so their facts share the writer's POSTs instead of
     /// waiting for one flush each.
     /// </summary>
-    /// <returns>How many deliveries were settled (landed, or found to have nothing left to land).</returns>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <returns>How many deliveries were received, and how many settled (landed, or found to have nothing left to land).</returns>
+    public async Task<(int Received, int Settled)> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var received = await queue.ReceiveAsync(32, cancellationToken);
+        var received = await queue.ReceiveAsync(BatchSize, cancellationToken);
         var redriving = Task.WhenAll(received.Select(delivery => RedriveAsync(delivery, cancellationToken)));
         try
         {
             // Like a function timeout: a delivery stuck longer than its invisibility is received again anyway,
             // so the loop moves on instead of waiting on it.
-            return (await redriving.WaitAsync(options.Value.VisibilityTimeout, cancellationToken)).Count(s => s);
+            return (received.Count, (await redriving.WaitAsync(options.Value.VisibilityTimeout, cancellationToken)).Count(s => s));
         }
         catch (TimeoutException)
         {
             logger.LogWarning("A redrive batch of {Count} did not finish within {VisibilityTimeout}; moving on", received.Count, options.Value.VisibilityTimeout);
-            return 0;
+            return (received.Count, 0);
         }
     }
 

@@ -46,9 +46,9 @@ public class RedriverTests
         var redriver = _h.Redriver(_queue);
 
         _h.Clock.Advance(TimeSpan.FromSeconds(31));
-        Assert.Equal(0, await redriver.RunOnceAsync(CancellationToken.None));
+        Assert.Equal((1, 0), await redriver.RunOnceAsync(CancellationToken.None));
         _h.Clock.Advance(TimeSpan.FromSeconds(31));
-        Assert.Equal(1, await redriver.RunOnceAsync(CancellationToken.None));
+        Assert.Equal((1, 1), await redriver.RunOnceAsync(CancellationToken.None));
 
         Assert.Equal(0, _queue.Count);
         Assert.Equal("aloware#TEXTS#5", Assert.Single(_h.Facts).EventKey);
