@@ -30,23 +30,13 @@ public sealed class Azurite : IAsyncDisposable
     {
         var prefix = await ExternalTool.EnsureNpmPackageAsync("azurite", Package, "node_modules/azurite/dist/src/azurite.js");
         int blobPort = ExternalTool.FreeLoopbackPort(), queuePort = ExternalTool.FreeLoopbackPort(), tablePort = ExternalTool.FreeLoopbackPort();
-        var start = new ProcessStartInfo("node") { WorkingDirectory = prefix, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
+        var process = ExternalTool.StartService("node", prefix,
+        [
             "node_modules/azurite/dist/src/azurite.js", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture),
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = ExternalTool.StartOrExplain(start);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        ]);
         var azurite = new Azurite(process, blobPort, queuePort);
         await azurite.WaitUntilReadyAsync(blobPort, queuePort, TimeSpan.FromSeconds(60));
         return azurite;
@@ -78,14 +68,5 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await ExternalTool.StopServiceAsync(_process);
 }

