@@ -106,6 +106,26 @@ public sealed class InMemoryTableLockStore(TimeProvider clock) : ITableLockStore
 public sealed class InMemoryPushBudget : IPushBudget
 {
     private readonly Dictionary<(string, DateTimeOffset), long> _taken = [];
+    private readonly Dictionary<string, long> _totals = [];
+
+    public Task<long> CountAsync(string counter, long amount, CancellationToken cancellationToken)
+    {
+        lock (_totals)
+        {
+            _totals[counter] = _totals.GetValueOrDefault(counter) + amount;
+            return Task.FromResult(_totals[counter]);
+        }
+    }
+
+    public Task ResetCountAsync(string counter, CancellationToken cancellationToken)
+    {
+        lock (_totals)
+        {
+            _totals.Remove(counter);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<bool> TryTakeAsync(string budget, DateTimeOffset windowStart, TimeSpan window, long limit, long amount, CancellationToken cancellationToken)
     {

@@ -49,4 +49,10 @@ public interface IPushBudget
 {
     /// <summary>Takes <paramref name="amount"/> from the window's budget of <paramref name="limit"/>; false when it would exceed it.</summary>
     Task<bool> TryTakeAsync(string budget, DateTimeOffset windowStart, TimeSpan window, long limit, long amount, CancellationToken cancellationToken);
+
+    /// <summary>Adds <paramref name="amount"/> (0 to read) to a running total that outlives the process; returns the new total.</summary>
+    Task<long> CountAsync(string counter, long amount, CancellationToken cancellationToken);
+
+    /// <summary>Sets a running total back to zero (the table it counts was cleared).</summary>
+    Task ResetCountAsync(string counter, CancellationToken cancellationToken);
 }

@@ -157,6 +157,27 @@ public sealed class DynamoTableLockStore(IAmazonDynamoDB dynamo, IOptions<Dynamo
 /// <summary>A fixed-window counter per budget: one conditional ADD per take, shared by every instance.</summary>
 public sealed class DynamoPushBudget(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IPushBudget
 {
+    public Task<long> CountAsync(string counter, long amount, CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync("counter add", async () =>
+        {
+            var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = options.Value.TableName,
+                Key = Key("COUNTER#" + counter),
+                UpdateExpression = "ADD runningTotal :amount",
+                ExpressionAttributeValues = new() { [":amount"] = N(amount) },
+                ReturnValues = ReturnValue.UPDATED_NEW,
+            }, cancellationToken);
+            return Number(response.Attributes, "runningTotal");
+        }, cancellationToken);
+
+    public Task ResetCountAsync(string counter, CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync("counter reset", () => dynamo.DeleteItemAsync(new DeleteItemRequest
+        {
+            TableName = options.Value.TableName,
+            Key = Key("COUNTER#" + counter),
+        }, cancellationToken), cancellationToken);
+
     public Task<bool> TryTakeAsync(string budget, DateTimeOffset windowStart, TimeSpan window, long limit, long amount, CancellationToken cancellationToken)
         => DynamoErrors.TransientAsync("budget take", async () =>
         {

@@ -200,6 +200,7 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
             await _limiter.AcquireRowsAsync(rows, _stopping.Token);
             await PostWithRetriesAsync(datasetId, batch, rows);
             Succeeded(batch, rows);
+            await CountLandedAsync(rows);
         }
         catch (PowerBiException rejected) when (rejected.Status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
         {
@@ -297,10 +298,22 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
             _totalLatency += latency;
         }
 
-        _limiter.FactRowsLanded(rows);
         foreach (var submission in batch)
         {
             submission.Done.TrySetResult();
+        }
+    }
+
+    /// <summary>The rows landed and their callers are told; a failure to count them only delays the hourly regime.</summary>
+    private async Task CountLandedAsync(int rows)
+    {
+        try
+        {
+            await _limiter.FactRowsLandedAsync(rows, _stopping.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Could not count {Rows} landed FactEvent row(s) toward the 250k-row regime", rows);
         }
     }
 

@@ -1,3 +1,4 @@
+using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 
 namespace Ingest.Integrations.PowerBi;
@@ -23,5 +24,11 @@ public sealed class PowerBiTables(PowerBiRestClient client, DatasetBootstrap dat
     }
 
     public async Task DeleteRowsAsync(string table, CancellationToken cancellationToken)
-        => await client.DeleteRowsAsync(await dataset.GetDatasetIdAsync(cancellationToken), table, cancellationToken);
+    {
+        await client.DeleteRowsAsync(await dataset.GetDatasetIdAsync(cancellationToken), table, cancellationToken);
+        if (limiter is not null && table == TableNames.FactEvent)
+        {
+            await limiter.FactEventClearedAsync(cancellationToken);
+        }
+    }
 }

@@ -22,11 +22,16 @@ public sealed class PushLimiter(IOptions<PowerBiOptions> options, IPushBudget bu
     private readonly Queue<DateTimeOffset> _lastHour = new();
     private readonly Queue<(DateTimeOffset At, int Rows)> _rows = new();
     private long _rowsLastHour;
-    private long _factRowsLanded;
+    private long _factRowsLanded = -1;
     private DateTimeOffset _lastPost = DateTimeOffset.MinValue;
 
-    /// <summary>True once this app has put <see cref="PowerBiWriterOptions.LargeTableRows"/> rows into FactEvent.</summary>
+    /// <summary>
+    /// True once this app has put <see cref="PowerBiWriterOptions.LargeTableRows"/> rows into FactEvent. The count is
+    /// kept in the budget store, so with DynamoDB it is shared by every instance and survives restarts.
+    /// </summary>
     public bool LargeTableRegime => Interlocked.Read(ref _factRowsLanded) >= _limits.LargeTableRows;
+
+    private string FactRowsCounter => $"{options.Value.WorkspaceId}/{options.Value.DatasetName}#FactEvent-rows";
 
     /// <summary>Waits until a POST of <paramref name="rows"/> rows is within every limit, then counts it.</summary>
     public async Task AcquireAsync(int rows, CancellationToken cancellationToken)
@@ -38,6 +43,11 @@ public sealed class PushLimiter(IOptions<PowerBiOptions> options, IPushBudget bu
     /// <summary>Waits for a POST slot (pacing, per-minute and hourly counts), then counts the POST.</summary>
     public Task AcquirePostAsync(CancellationToken cancellationToken) => InTurnAsync(async () =>
     {
+        if (Interlocked.Read(ref _factRowsLanded) < 0)
+        {
+            await LoadFactRowsLandedAsync(cancellationToken);
+        }
+
         TimeSpan wait;
         while ((wait = PostWait(clock.GetUtcNow())) > TimeSpan.Zero)
         {
@@ -88,7 +98,28 @@ public sealed class PushLimiter(IOptions<PowerBiOptions> options, IPushBudget bu
     }
 
     /// <summary>Counts rows that landed in FactEvent, for the switch to the hourly POST limit.</summary>
-    public void FactRowsLanded(int rows) => Interlocked.Add(ref _factRowsLanded, rows);
+    public async Task FactRowsLandedAsync(int rows, CancellationToken cancellationToken)
+        => Interlocked.Exchange(ref _factRowsLanded, await budget.CountAsync(FactRowsCounter, rows, cancellationToken));
+
+    /// <summary>Reads the shared count once; while the store cannot say, the per-minute limit applies and 429s are honoured.</summary>
+    private async Task LoadFactRowsLandedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Interlocked.Exchange(ref _factRowsLanded, await budget.CountAsync(FactRowsCounter, 0, cancellationToken));
+        }
+        catch (StoreUnavailableException)
+        {
+            // Left unknown: the next POST asks again.
+        }
+    }
+
+    /// <summary>FactEvent was cleared: the per-minute POST limit applies again until it passes the large-table size.</summary>
+    public async Task FactEventClearedAsync(CancellationToken cancellationToken)
+    {
+        await budget.ResetCountAsync(FactRowsCounter, cancellationToken);
+        Interlocked.Exchange(ref _factRowsLanded, 0);
+    }
 
     private TimeSpan PostWait(DateTimeOffset now)
     {

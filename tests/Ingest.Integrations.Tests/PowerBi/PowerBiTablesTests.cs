@@ -115,6 +115,19 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClearingFactEventStartsTheLargeTableCountAgain()
+    {
+        var limiter = _services.GetRequiredService<PushLimiter>();
+        await limiter.FactRowsLandedAsync(250_000, CancellationToken.None);
+        Assert.True(limiter.LargeTableRegime);
+
+        await Tables.DeleteRowsAsync(TableNames.FactEvent, CancellationToken.None);
+
+        Assert.False(limiter.LargeTableRegime);
+        Assert.Equal(0, await _services.GetRequiredService<Core.Storage.IPushBudget>().CountAsync("ws-1/Ingest#FactEvent-rows", 0, CancellationToken.None));
+    }
+
+    [Fact]
     public void ABadSettingFailsValidationNamingIt()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PowerBi:RetentionPolicy"] = "Forever", ["PowerBi:WorkspaceId"] = "w" }).Build();

@@ -9,7 +9,9 @@ public class PushLimiterTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
-    private PushLimiter Limiter(PowerBiWriterOptions writer) => new(Options.Create(new PowerBiOptions { WorkspaceId = "w", Writer = writer }), new InMemoryPushBudget(), _clock);
+    private readonly InMemoryPushBudget _budget = new();
+
+    private PushLimiter Limiter(PowerBiWriterOptions writer) => new(Options.Create(new PowerBiOptions { WorkspaceId = "w", Writer = writer }), _budget, _clock);
 
     /// <summary>Advances the clock by <paramref name="simulated"/> in a hundred steps, letting the limiter run between them.</summary>
     private async Task<bool> CompletesWithinAsync(Task task, TimeSpan simulated)
@@ -41,13 +43,27 @@ public class PushLimiterTests
     {
         var limiter = Limiter(new PowerBiWriterOptions { LargeTableRows = 100, MaxPostsPerHourWhenLarge = 120 });
         await limiter.AcquireAsync(100, CancellationToken.None);
-        limiter.FactRowsLanded(100);
+        await limiter.FactRowsLandedAsync(100, CancellationToken.None);
 
         var next = limiter.AcquireAsync(1, CancellationToken.None);
 
         Assert.True(limiter.LargeTableRegime);
         Assert.False(await CompletesWithinAsync(next, TimeSpan.FromSeconds(29)));
         Assert.True(await CompletesWithinAsync(next, TimeSpan.FromSeconds(2))); // one POST every 30 s
+    }
+
+    [Fact]
+    public async Task ANewInstanceOverTheSameStoreStartsInTheLargeTableRegime()
+    {
+        var writer = new PowerBiWriterOptions { LargeTableRows = 100 };
+        var first = Limiter(writer);
+        await first.AcquireAsync(100, CancellationToken.None);
+        await first.FactRowsLandedAsync(100, CancellationToken.None);
+
+        var restarted = Limiter(writer);
+        await restarted.AcquireAsync(1, CancellationToken.None);
+
+        Assert.True(restarted.LargeTableRegime);
     }
 
     [Fact]

@@ -191,6 +191,20 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     }
 
     [Fact]
+    public async Task CountersKeepARunningTotal()
+    {
+        var budget = Backend.Budget();
+
+        Assert.Equal(0, await budget.CountAsync("ds#FactEvent-rows", 0, None));
+        Assert.Equal(120, await budget.CountAsync("ds#FactEvent-rows", 120, None));
+        Assert.Equal(125, await budget.CountAsync("ds#FactEvent-rows", 5, None));
+        Assert.Equal(0, await budget.CountAsync("other", 0, None));
+
+        await budget.ResetCountAsync("ds#FactEvent-rows", None);
+        Assert.Equal(3, await budget.CountAsync("ds#FactEvent-rows", 3, None));
+    }
+
+    [Fact]
     public async Task ConcurrentTakesShareTheBudgetExactly()
     {
         var budget = Backend.Budget();
