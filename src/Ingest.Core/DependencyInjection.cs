@@ -1,4 +1,6 @@
 using Ingest.Core.Adapters;
+using Ingest.Core.Admin;
+using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Adapters.Aloware;
 using Ingest.Core.Capture;
 using Ingest.Core.Configuration;
@@ -33,6 +35,14 @@ public static class DependencyInjection
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<Redriver>();
 
+        services.AddSingleton<AdminRun>();
+        services.AddSingleton<TableRefresh>();
+        services.AddSingleton<DimAgentSync>();
+        services.AddSingleton<DimMetricSync>();
+        services.AddSingleton<DimDateSeed>();
+        services.AddSingleton<DimShiftSync>();
+        services.TryAddSingleton<IAgentDirectory, UnconfiguredAgentDirectory>();
+
         services.TryAddSingleton<ILedger, InMemoryLedger>();
         services.TryAddSingleton<IRosterStore, InMemoryRosterStore>();
         services.TryAddSingleton<IQuarantineStore, InMemoryQuarantineStore>();
@@ -45,6 +55,7 @@ public static class DependencyInjection
         services.TryAddSingleton<INonceStore, InMemoryNonceStore>();
         services.TryAddSingleton<ITableLockStore, InMemoryTableLockStore>();
         services.TryAddSingleton<IPushBudget, InMemoryPushBudget>();
+        services.TryAddSingleton<IDesiredStateStore, InMemoryDesiredStateStore>();
         return services;
     }
 }

@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.AddSingleton<WebhookAuthenticator>();
         services.AddSingleton<WebhookRequestReader>();
         services.AddSingleton<Admin.AdminHttp>();
+        services.AddSingleton<Admin.AdminEndpoint>();
         return services;
     }
 }

@@ -105,6 +105,7 @@ public static class DependencyInjection
         services.AddSingleton<INonceStore, DynamoNonceStore>();
         services.AddSingleton<ITableLockStore, DynamoTableLockStore>();
         services.AddSingleton<IPushBudget, DynamoPushBudget>();
+        services.AddSingleton<IDesiredStateStore, DynamoDesiredStateStore>();
         return services;
     }
 

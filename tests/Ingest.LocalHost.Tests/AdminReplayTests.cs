@@ -24,18 +24,8 @@ public sealed class AdminReplayTests : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    private async Task<HttpResponseMessage> SignedAsync(object body, string secret = Secret, string? nonce = null)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        nonce ??= Guid.NewGuid().ToString("N");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/replay") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Admin-Timestamp", timestamp);
-        request.Headers.Add("X-Admin-Nonce", nonce);
-        request.Headers.Add("X-Admin-Signature", AdminAuthenticator.Sign(secret, timestamp, nonce, "POST", "/api/admin/replay", bytes));
-        return await _host.CreateClient().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SignedAsync(object body, string secret = Secret, string? nonce = null)
+        => _host.SignedPostAsync("/api/admin/replay", JsonSerializer.SerializeToUtf8Bytes(body), secret, nonce);
 
     private async Task<int> PoisonedCountAsync()
     {

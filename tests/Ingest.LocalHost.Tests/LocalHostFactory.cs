@@ -11,6 +11,7 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
     : WebApplicationFactory<Program>
 {
     public const string Token = "local-dev-token";
+    public const string AdminSecret = "local-dev-admin-secret";
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
@@ -45,6 +46,21 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
         var body = await CreateClient().GetFromJsonAsync<JsonElement>($"/local/tables/{table}");
         return body.GetProperty("rows").EnumerateArray().ToArray();
     }
+
+    /// <summary>A POST signed exactly as DESIGN.md's admin contract says.</summary>
+    public async Task<HttpResponseMessage> SignedPostAsync(string path, byte[] body, string secret = AdminSecret, string? nonce = null)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        nonce ??= Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Admin-Timestamp", timestamp);
+        request.Headers.Add("X-Admin-Nonce", nonce);
+        request.Headers.Add("X-Admin-Signature", Core.Admin.AdminAuthenticator.Sign(secret, timestamp, nonce, "POST", path, body));
+        return await CreateClient().SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> SignedPostAsync(string path, object body) => SignedPostAsync(path, JsonSerializer.SerializeToUtf8Bytes(body));
 
     public static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "aloware", name));
 }

@@ -23,5 +23,8 @@ public sealed class AdminOptions
     /// <summary>How far a request's timestamp may be from now (DESIGN.md: ±300 s); also the nonce's lifetime.</summary>
     public TimeSpan Tolerance { get; set; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>How long one run may hold a table's lock; a run that dies frees the table after this.</summary>
+    public TimeSpan TableLockLease { get; set; } = TimeSpan.FromMinutes(5);
+
     public IReadOnlyList<string> Secrets => HmacSecret.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

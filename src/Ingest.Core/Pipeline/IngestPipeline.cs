@@ -46,7 +46,13 @@ public sealed class IngestPipeline(
         var rules = await shifts.GetAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var rows = classified.Events.Select(e => mapper.Map(e, rules, now)).ToArray();
+        return await ProcessRowsAsync(rows, cancellationToken);
+    }
 
+    /// <summary>Counts mapped facts once: the path of a delivery after mapping, and of quarantined facts replayed.</summary>
+    /// <exception cref="Exception">Any downstream fault; claims taken are released, so running again is safe.</exception>
+    public async Task<IngestOutcome> ProcessRowsAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+    {
         var (unique, batchDuplicates) = BatchDeduplicator.Deduplicate(rows);
         var (allowed, gated) = await gate.ApplyAsync(unique, cancellationToken);
         var (claimed, ledgerDuplicates, heldElsewhere) = await ledger.ClaimAsync(allowed, cancellationToken);

@@ -1,4 +1,5 @@
 using Ingest.Core.Admin;
+using Ingest.Core.Storage;
 using Ingest.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Ingest.Functions.Admin;
 
 /// <summary>The one place admin functions read a signed request: raw body bytes, the signature headers, the peer.</summary>
-public sealed class AdminHttp(AdminAuthenticator authenticator)
+public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit, TimeProvider clock)
 {
     private const int MaxBodyBytes = 1024 * 1024;
 
@@ -32,6 +33,14 @@ public sealed class AdminHttp(AdminAuthenticator authenticator)
             request.HttpContext.Connection.RemoteIpAddress,
             headers["X-Forwarded-For"].FirstOrDefault(),
             body), cancellationToken);
-        return result.Succeeded ? (body, result.Actor, null) : ([], null, Problems.Unauthorized(result.Reason!));
+        if (result.Succeeded)
+        {
+            return (body, result.Actor, null);
+        }
+
+        // Audited without the body or any header value: only who tried, where, and the reason code.
+        var caller = $"unauthenticated@{request.HttpContext.Connection.RemoteIpAddress}";
+        await audit.AppendAsync(new AuditEntry("auth", caller, clock.GetUtcNow(), AuditPayload.Sha256(body), [], $"refused {request.Path}: {result.Reason}"), cancellationToken);
+        return ([], null, Problems.Unauthorized(result.Reason!));
     }
 }

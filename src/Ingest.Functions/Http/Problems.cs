@@ -26,6 +26,14 @@ public static class Problems
         return result;
     }
 
+    /// <summary>A 400 naming every field at fault at once.</summary>
+    public static ObjectResult Validation(IReadOnlyDictionary<string, string[]> errors)
+    {
+        var result = Create(StatusCodes.Status400BadRequest, "Invalid request", $"{errors.Count} field(s) are invalid; see errors.");
+        ((ProblemDetails)result.Value!).Extensions["errors"] = errors;
+        return result;
+    }
+
     public static ObjectResult Unauthorized(string reason)
         => Create(StatusCodes.Status401Unauthorized, "Unauthorized", "The request's credential is missing or wrong.", reason: reason);
 }

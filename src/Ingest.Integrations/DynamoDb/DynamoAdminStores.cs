@@ -23,7 +23,7 @@ public sealed class DynamoAdminVersionStore(IAmazonDynamoDB dynamo, IOptions<Dyn
         => DynamoErrors.TransientAsync("admin version advance", async () =>
         {
             var item = Key(Pk(table, scope));
-            item["version"] = N(version);
+            item["version"] = Number(version);
             try
             {
                 await dynamo.PutItemAsync(new PutItemRequest
@@ -31,7 +31,7 @@ public sealed class DynamoAdminVersionStore(IAmazonDynamoDB dynamo, IOptions<Dyn
                     TableName = options.Value.TableName,
                     Item = item,
                     ConditionExpression = "attribute_not_exists(pk) OR version < :version",
-                    ExpressionAttributeValues = new() { [":version"] = N(version) },
+                    ExpressionAttributeValues = new() { [":version"] = Number(version) },
                 }, cancellationToken);
                 return true;
             }
@@ -113,7 +113,7 @@ public sealed class DynamoTableLockStore(IAmazonDynamoDB dynamo, IOptions<Dynamo
             var owner = Guid.NewGuid().ToString("N");
             var item = Key(Pk(table));
             item["owner"] = S(owner);
-            item["leaseExpiresAtMs"] = N((now + lease).ToUnixTimeMilliseconds());
+            item["leaseExpiresAtMs"] = Number((now + lease).ToUnixTimeMilliseconds());
             item[TimeToLive] = Epoch(now + lease + TimeSpan.FromDays(1));
             try
             {
@@ -122,7 +122,7 @@ public sealed class DynamoTableLockStore(IAmazonDynamoDB dynamo, IOptions<Dynamo
                     TableName = options.Value.TableName,
                     Item = item,
                     ConditionExpression = "attribute_not_exists(pk) OR leaseExpiresAtMs <= :nowMs",
-                    ExpressionAttributeValues = new() { [":nowMs"] = N(now.ToUnixTimeMilliseconds()) },
+                    ExpressionAttributeValues = new() { [":nowMs"] = Number(now.ToUnixTimeMilliseconds()) },
                 }, cancellationToken);
                 return owner;
             }
@@ -165,7 +165,7 @@ public sealed class DynamoPushBudget(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
                 TableName = options.Value.TableName,
                 Key = Key("COUNTER#" + counter),
                 UpdateExpression = "ADD runningTotal :amount",
-                ExpressionAttributeValues = new() { [":amount"] = N(amount) },
+                ExpressionAttributeValues = new() { [":amount"] = Number(amount) },
                 ReturnValues = ReturnValue.UPDATED_NEW,
             }, cancellationToken);
             return Number(response.Attributes, "runningTotal");
@@ -196,8 +196,8 @@ public sealed class DynamoPushBudget(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
                     ConditionExpression = "attribute_not_exists(used) OR used <= :room",
                     ExpressionAttributeValues = new()
                     {
-                        [":amount"] = N(amount),
-                        [":room"] = N(limit - amount),
+                        [":amount"] = Number(amount),
+                        [":room"] = Number(limit - amount),
                         [":expires"] = Epoch(windowStart + window + TimeSpan.FromHours(1)),
                     },
                 }, cancellationToken);

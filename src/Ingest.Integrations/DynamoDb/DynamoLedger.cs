@@ -30,7 +30,7 @@ public sealed class DynamoLedger(IAmazonDynamoDB dynamo, IOptions<DynamoDbOption
             var item = Key(Pk(key));
             item["status"] = S(InProgress);
             item["owner"] = S(token);
-            item["leaseExpiresAtMs"] = N((now + ledger.Value.LeaseDuration).ToUnixTimeMilliseconds());
+            item["leaseExpiresAtMs"] = Number((now + ledger.Value.LeaseDuration).ToUnixTimeMilliseconds());
             item[TimeToLive] = Epoch(now + ledger.Value.Retention);
             item["fingerprint"] = S(fingerprint);
             try
@@ -44,7 +44,7 @@ public sealed class DynamoLedger(IAmazonDynamoDB dynamo, IOptions<DynamoDbOption
                     ExpressionAttributeValues = new()
                     {
                         [":nowSec"] = Epoch(now),
-                        [":nowMs"] = N(now.ToUnixTimeMilliseconds()),
+                        [":nowMs"] = Number(now.ToUnixTimeMilliseconds()),
                         [":inProgress"] = S(InProgress),
                     },
                     ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,

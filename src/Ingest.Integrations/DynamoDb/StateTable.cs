@@ -25,9 +25,9 @@ public static class StateTable
 
     public static AttributeValue S(string value) => new() { S = value };
 
-    public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+    public static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
-    public static AttributeValue Epoch(DateTimeOffset at) => N(at.ToUnixTimeSeconds());
+    public static AttributeValue Epoch(DateTimeOffset at) => Number(at.ToUnixTimeSeconds());
 
     public static long Number(Dictionary<string, AttributeValue> item, string name)
         => long.Parse(item[name].N, CultureInfo.InvariantCulture);

@@ -116,6 +116,23 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     }
 
     [Fact]
+    public async Task DesiredStateKeepsOneDocumentPerScopeAndRefusesAnOlderVersion()
+    {
+        var desired = Backend.Desired();
+
+        Assert.True(await desired.TryPutAsync("DimMetric", new DesiredState("2026-12", 3, "{\"v\":3}"), None));
+        Assert.True(await desired.TryPutAsync("DimMetric", new DesiredState("2026-11", 1, "{\"v\":1}"), None));
+        Assert.True(await desired.TryPutAsync("DimMetric", new DesiredState("2026-12", 3, "{\"again\":3}"), None)); // a repair run
+        Assert.False(await desired.TryPutAsync("DimMetric", new DesiredState("2026-12", 2, "{\"v\":2}"), None));
+        Assert.True(await desired.TryPutAsync("DimDate", new DesiredState("range", 0, "{}"), None));
+
+        var months = await desired.ListAsync("DimMetric", None);
+
+        Assert.Equal(["2026-11", "2026-12"], months.Select(m => m.Scope));
+        Assert.Equal("{\"again\":3}", months[1].Document);
+    }
+
+    [Fact]
     public async Task AuditKeepsEntriesNewestFirstAndCompressesLargePayloads()
     {
         var audit = Backend.Audit();

@@ -22,6 +22,7 @@ public interface IStoreBackend : IAsyncDisposable
     INonceStore Nonces();
     ITableLockStore Locks();
     IPushBudget Budget();
+    IDesiredStateStore Desired();
 }
 
 public sealed class InMemoryBackend : IStoreBackend
@@ -37,6 +38,7 @@ public sealed class InMemoryBackend : IStoreBackend
     public INonceStore Nonces() => new InMemoryNonceStore(Clock);
     public ITableLockStore Locks() => new InMemoryTableLockStore(Clock);
     public IPushBudget Budget() => new InMemoryPushBudget();
+    public IDesiredStateStore Desired() => new InMemoryDesiredStateStore();
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
@@ -62,6 +64,7 @@ public sealed class DynamoBackend(IAmazonDynamoDB client, DynamoDbOptions option
     public INonceStore Nonces() => new DynamoNonceStore(client, _options, Clock);
     public ITableLockStore Locks() => new DynamoTableLockStore(client, _options, Clock);
     public IPushBudget Budget() => new DynamoPushBudget(client, _options);
+    public IDesiredStateStore Desired() => new DynamoDesiredStateStore(client, _options);
 
     public ValueTask DisposeAsync()
     {

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace Ingest.Core.Admin.Dimensions;
+
+// The admin bodies exactly as DESIGN.md "Contracts" writes them.
+
+public sealed record DimAgentSyncRequest([property: JsonPropertyName("members")] IReadOnlyList<AgentMember>? Members);
+
+public sealed record AgentMember(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("email")] string? Email);
+
+public sealed record DimMetricSyncRequest(
+    [property: JsonPropertyName("month")] string? Month,
+    [property: JsonPropertyName("version")] long Version,
+    [property: JsonPropertyName("metrics")] IReadOnlyList<MetricGoal>? Metrics);
+
+public sealed record MetricGoal(
+    [property: JsonPropertyName("metricId")] string? MetricId,
+    [property: JsonPropertyName("defaultGoal")] double DefaultGoal,
+    [property: JsonPropertyName("defaultYellowFloorPct")] double DefaultYellowFloorPct);
+
+public sealed record DimDateSeedRequest(
+    [property: JsonPropertyName("from")] string? From,
+    [property: JsonPropertyName("to")] string? To);
+
+public sealed record DimShiftSyncRequest([property: JsonPropertyName("shifts")] IReadOnlyList<ShiftSpec>? Shifts);
+
+public sealed record ShiftSpec(
+    [property: JsonPropertyName("shiftId")] string? ShiftId,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("start")] string? Start,
+    [property: JsonPropertyName("end")] string? End,
+    [property: JsonPropertyName("days")] IReadOnlyList<string>? Days);
+
+/// <summary>What a run did, answered to ops as JSON.</summary>
+public sealed record AdminSummary(
+    [property: JsonPropertyName("table")] string Table,
+    [property: JsonPropertyName("rowsDeleted")] long? RowsDeleted,
+    [property: JsonPropertyName("rowsAdded")] int RowsAdded,
+    [property: JsonPropertyName("version")] long? Version,
+    [property: JsonPropertyName("durationMs")] long DurationMs)
+{
+    /// <summary>DimAgent only: facts produced by replaying the quarantined events of agents who joined.</summary>
+    [JsonPropertyName("replayedFacts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ReplayedFacts { get; init; }
+}
+
+/// <summary>409: the version is not above the last applied one, or another run holds the table.</summary>
+public sealed class AdminConflictException(string reason, string message) : Exception(message)
+{
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Ingest.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Core.Admin.Dimensions;
+
+/// <summary>
+/// The clear-and-repopulate step every admin service ends with: take the table's lease lock (409 while another
+/// run holds it), delete every row, add the desired rows, release. The desired state is stored before this
+/// runs, so a failure half-way is repaired by running the sync again.
+/// </summary>
+public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPushBudget counters, IOptions<AdminOptions> options, ILogger<TableRefresh> logger)
+{
+    public static string Counter(string table) => $"admin#{table}-rows";
+
+    /// <param name="rowsAfterDelete">The rows to add, built once the old rows are gone (DimDate reserves them against ingest).</param>
+    /// <returns>Rows added, and rows deleted as far as this app knows: those its previous run added (the push API cannot count).</returns>
+    public async Task<(long RowsDeleted, int RowsAdded, TimeSpan Duration)> RunAsync<TRow>(
+        string table, Func<CancellationToken, Task<IReadOnlyList<TRow>>> rowsAfterDelete, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var owner = await locks.TryAcquireAsync(table, options.Value.TableLockLease, cancellationToken)
+            ?? throw new AdminConflictException("table_locked", $"Another run is updating {table}; try again when it has finished.");
+        long deleted;
+        IReadOnlyList<TRow> rows;
+        try
+        {
+            deleted = await counters.CountAsync(Counter(table), 0, cancellationToken);
+            await tables.DeleteRowsAsync(table, cancellationToken);
+            await counters.ResetCountAsync(Counter(table), cancellationToken);
+            rows = await rowsAfterDelete(cancellationToken);
+            await tables.AddRowsAsync(table, rows, cancellationToken);
+            await counters.CountAsync(Counter(table), rows.Count, cancellationToken);
+        }
+        finally
+        {
+            if (!await locks.ReleaseAsync(table, owner, CancellationToken.None))
+            {
+                logger.LogWarning("The lock on {Table} lapsed before the run finished; raise Admin__TableLockLease", table);
+            }
+        }
+
+        var duration = Stopwatch.GetElapsedTime(started);
+        logger.LogInformation("Repopulated {Table}: {Deleted} row(s) deleted, {Added} added in {DurationMs} ms", table, deleted, rows.Count, (long)duration.TotalMilliseconds);
+        return (deleted, rows.Count, duration);
+    }
+}

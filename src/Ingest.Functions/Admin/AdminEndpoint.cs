@@ -1,0 +1,86 @@
+using System.Text.Json;
+using FluentValidation;
+using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Storage;
+using Ingest.Functions.Http;
+using Ingest.Integrations.PowerBi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Functions.Admin;
+
+/// <summary>
+/// What every admin sync function does around its service: authenticate the signed request, read and validate
+/// the body (every field error at once), run, and answer the summary or a problem+json saying what to do.
+/// </summary>
+public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger)
+{
+    public delegate Task<AdminSummary> Run<in TBody>(TBody body, string actor, byte[] payload, CancellationToken cancellationToken);
+
+    /// <param name="whenEmpty">The body an empty request means, or null when a body is required.</param>
+    public async Task<IActionResult> HandleAsync<TBody>(HttpRequest request, IValidator<TBody> validator, TBody? whenEmpty, Run<TBody> run, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        var (payload, actor, refusal) = await admin.AuthenticateAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            logger.LogWarning("Refused an admin request to {Path}", request.Path.Value);
+            return refusal;
+        }
+
+        TBody? body;
+        try
+        {
+            body = payload.Length == 0 ? whenEmpty : JsonSerializer.Deserialize<TBody>(payload);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", e.Message, FieldPath(e.Path) ?? "body");
+        }
+
+        if (body is null)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Missing body", "This endpoint needs a JSON body; see DESIGN.md \"Admin bodies\".", "body");
+        }
+
+        var validation = await validator.ValidateAsync(body, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors
+                .GroupBy(e => FieldPath(e.PropertyName) ?? "body")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray()));
+        }
+
+        try
+        {
+            return new OkObjectResult(await run(body, actor!, payload, cancellationToken));
+        }
+        catch (AdminConflictException conflict)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Conflict", conflict.Message, reason: conflict.Reason);
+        }
+        catch (AgentDirectoryUnavailableException directory) when (directory.NotConfigured)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Members required", directory.Message, "members");
+        }
+        catch (Exception e) when (e is StoreUnavailableException or PowerBiException or HttpRequestException or AgentDirectoryUnavailableException)
+        {
+            logger.LogError(e, "Admin sync of {Path} failed downstream; the desired state is stored and a re-run repairs the table", request.Path.Value);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",
+                $"{e.Message} The request was stored: send it again (with a fresh signature) to repair the table.", reason: "downstream_unavailable");
+        }
+    }
+
+    /// <summary>"Metrics[0].MetricId" or "$.metrics[0].metricId" → "metrics[0].metricId", the names ops sent.</summary>
+    internal static string? FieldPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        var segments = path.TrimStart('$', '.').Split('.');
+        return string.Join('.', segments.Select(s => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..]));
+    }
+}
