@@ -4,6 +4,8 @@ using Azure.Identity;
 using Ingest.Core.Configuration;
 using Ingest.Core.Storage;
 using Ingest.Core.Capture;
+using Ingest.Core.Admin.Dimensions;
+using Ingest.Integrations.Aloware;
 using Ingest.Integrations.Capture;
 using Ingest.Integrations.DynamoDb;
 using Ingest.Integrations.PowerBi;
@@ -106,6 +108,24 @@ public static class DependencyInjection
         services.AddSingleton<ITableLockStore, DynamoTableLockStore>();
         services.AddSingleton<IPushBudget, DynamoPushBudget>();
         services.AddSingleton<IDesiredStateStore, DynamoDesiredStateStore>();
+        return services;
+    }
+
+    /// <summary>Aloware's REST API for the DimAgent sync: a typed client with the standard resilience handler.</summary>
+    public static IServiceCollection AddAloware(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<AlowareOptions>(configuration, AlowareOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.MemberIds) || o.MemberIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(id => long.TryParse(id, out var v) && v > 0),
+                "Aloware__MemberIds must be comma-separated positive user ids.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.MembersUrlTemplate) || Uri.TryCreate(o.MembersUrlTemplate.Replace("{ringGroupId}", "0").Replace("{apiToken}", "t"), UriKind.Absolute, out _),
+                "Aloware__MembersUrlTemplate must be an absolute URL.");
+        services.AddHttpClient<AlowareUsersClient>((sp, http) =>
+        {
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AlowareOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
+        })
+            .RemoveAllLoggers() // the token is in the query string
+            .AddStandardResilienceHandler();
+        services.AddSingleton<IAgentDirectory, AlowareAgentDirectory>();
         return services;
     }
 
