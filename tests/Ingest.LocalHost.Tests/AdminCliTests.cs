@@ -1,0 +1,82 @@
+using Ingest.AdminCli;
+
+namespace Ingest.LocalHost.Tests;
+
+/// <summary>The ops CLI against the local host: it signs as the contract says, and prints what the server answered.</summary>
+public sealed class AdminCliTests : IDisposable
+{
+    private readonly LocalHostFactory _host = new();
+    private readonly StringWriter _output = new();
+    private readonly StringWriter _errors = new();
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _output.Dispose();
+        _errors.Dispose();
+    }
+
+    private static string SampleFile(string name) => Path.Combine(AppContext.BaseDirectory, "samples", "admin", name);
+
+    private Task<int> RunAsync(string secret, params string[] args)
+    {
+        var environment = new Dictionary<string, string?> { ["ADMIN_HMAC_SECRET"] = secret };
+        return new AdminCommand(environment, _host.CreateClient(), _output, _errors).RunAsync(args);
+    }
+
+    [Fact]
+    public async Task SyncsGoalsFromAFileAndPrintsTheSummary()
+    {
+        var exit = await RunAsync($"{LocalHostFactory.AdminSecret},an-older-secret-being-rotated", "dimmetric", "sync", "--file", SampleFile("goals-2026-12.json"), "--url", "http://localhost");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"rowsAdded\": 2", _output.ToString());
+        Assert.Equal(2, (await _host.RowsAsync("DimMetric")).Length);
+    }
+
+    [Fact]
+    public async Task PrintsTheFieldErrorsReadably()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, """{"month":"December","version":1,"metrics":[{"metricId":"CALLS","defaultGoal":1,"defaultYellowFloorPct":2}]}""");
+
+        var exit = await RunAsync(LocalHostFactory.AdminSecret, "dimmetric", "sync", "--file", file, "--url", "http://localhost");
+
+        File.Delete(file);
+        Assert.Equal(1, exit);
+        Assert.Contains("400 Invalid request", _errors.ToString());
+        Assert.Contains("  month: Must be a month as yyyy-MM.", _errors.ToString());
+        Assert.Contains("  metrics[0].defaultYellowFloorPct: Must be above 0 and at most 1.", _errors.ToString());
+    }
+
+    [Fact]
+    public async Task AWrongSecretShowsTheReasonCode()
+    {
+        var exit = await RunAsync("a-secret-the-app-does-not-know", "dimdate", "seed", "--url", "http://localhost");
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("401 Unauthorized (bad_signature)", _errors.ToString());
+    }
+
+    [Fact]
+    public async Task ADryRunPrintsTheSignedRequestAndSendsNothing()
+    {
+        var exit = await RunAsync(LocalHostFactory.AdminSecret, "dimshift", "sync", "--file", SampleFile("shifts.json"), "--url", "http://localhost", "--dry-run");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("POST http://localhost/api/admin/dimshift/sync", _output.ToString());
+        Assert.Contains("X-Admin-Signature: v1=", _output.ToString());
+        Assert.DoesNotContain(LocalHostFactory.AdminSecret, _output.ToString());
+        Assert.Empty(await _host.RowsAsync("DimShift"));
+    }
+
+    [Theory]
+    [InlineData("dimfoo", "sync", "--url", "http://localhost")]
+    [InlineData("dimdate", "seed")]
+    [InlineData("dimdate", "seed", "--url", "http://localhost", "--verbose")]
+    public async Task BadUsageExitsWithTwo(params string[] args)
+    {
+        Assert.Equal(2, await RunAsync(LocalHostFactory.AdminSecret, args));
+        Assert.Contains("usage: ingest-admin", _errors.ToString());
+    }
+}
