@@ -2,6 +2,7 @@ using System.Globalization;
 using Ingest.LoadTool;
 
 // Usage: dotnet run -c Release --project bench/Ingest.LoadTool -- [--rate 277] [--seconds 60] [--call-share 0.3] [--mode both|coalescing|direct] [--drain 60]
+//        with DynamoDB Local and Azurite started by the tool (loopback, stopped at the end): add --real-state
 //        soak: add --soak 30 (seconds between random Power BI faults), for example --rate 50 --seconds 1800 --mode coalescing --soak 30 --drain 300
 var arguments = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
@@ -28,7 +29,21 @@ if (arguments.TryGetValue("dynamodb", out var dynamoUrl))
     extra["DynamoDb:CreateTable"] = "true";
 }
 
-Console.WriteLine($"Offering {rate} facts/s for {seconds} s ({callShare:P0} calls of 6 deliveries, the rest SMS), Power BI emulator with the real limits, state {(extra.Count > 0 ? "DynamoDB " + dynamoUrl : "in memory")}.");
+await using var dynamoDbLocal = arguments.ContainsKey("real-state") ? await Ingest.Testing.DynamoDbLocal.StartAsync() : null;
+await using var azurite = arguments.ContainsKey("real-state") ? await Ingest.Testing.Azurite.StartAsync() : null;
+if (dynamoDbLocal is not null && azurite is not null)
+{
+    dynamoUrl = dynamoDbLocal.ServiceUrl;
+    extra["DynamoDb:Enabled"] = "true";
+    extra["DynamoDb:Region"] = "us-east-1";
+    extra["DynamoDb:ServiceUrl"] = dynamoUrl;
+    extra["DynamoDb:TableName"] = "load" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+    extra["DynamoDb:CreateTable"] = "true";
+    extra["Capture:Backend"] = "StorageQueue";
+    extra["Capture:Connection"] = azurite.ConnectionString;
+}
+
+Console.WriteLine($"Offering {rate} facts/s for {seconds} s ({callShare:P0} calls of 6 deliveries, the rest SMS), Power BI emulator with the real limits, state {(extra.Count > 0 ? "DynamoDB " + dynamoUrl : "in memory")}, capture {(azurite is null ? "in memory" : "Azurite")}.");
 TimeSpan? faultEvery = arguments.TryGetValue("soak", out var soak) ? TimeSpan.FromSeconds(double.Parse(soak, CultureInfo.InvariantCulture)) : null;
 var results = new List<LoadResult>();
 foreach (var writer in mode == "both" ? new[] { "Coalescing", "Direct" } : [char.ToUpperInvariant(mode[0]) + mode[1..]])
