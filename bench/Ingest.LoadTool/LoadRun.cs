@@ -28,6 +28,7 @@ public static class LoadRun
         var settings = new Dictionary<string, string?>
         {
             ["ALOWARE_WEBHOOK_TOKEN"] = Token,
+            ["ADMIN_HMAC_SECRET"] = "load-tool-admin-secret-unused",
             ["BUSINESS_TIME_ZONE"] = "America/New_York",
             ["PowerBi:BaseUrl"] = "http://powerbi.embedded/",
             ["PowerBi:WorkspaceId"] = "load",
