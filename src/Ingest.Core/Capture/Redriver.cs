@@ -1,5 +1,6 @@
 using Ingest.Core.Adapters;
 using Ingest.Core.Pipeline;
+using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace Ingest.Core.Capture;
 /// Runs captured deliveries through the pipeline again: those whose request was deferred, or whose worker
 /// died. Safe to repeat, because the ledger counts each communication once.
 /// </summary>
-public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOptions<CaptureOptions> options, ILogger<Redriver> logger)
+public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFactSink sink, IOptions<CaptureOptions> options, ILogger<Redriver> logger)
 {
     /// <summary>Deliveries taken per round: the most one storage queue receive returns.</summary>
     public const int BatchSize = 32;
@@ -21,6 +22,12 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IOpti
     /// <returns>How many deliveries were received, and how many settled (landed, or found to have nothing left to land).</returns>
     public async Task<(int Received, int Settled)> RunOnceAsync(CancellationToken cancellationToken)
     {
+        // While the sink refuses everything, receiving would only spend the deliveries' attempts toward the poison queue.
+        if (sink.RefusingFor > TimeSpan.Zero)
+        {
+            return (0, 0);
+        }
+
         var received = await queue.ReceiveAsync(BatchSize, cancellationToken);
         var redriving = Task.WhenAll(received.Select(delivery => RedriveAsync(delivery, cancellationToken)));
         try

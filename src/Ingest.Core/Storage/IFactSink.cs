@@ -9,4 +9,7 @@ namespace Ingest.Core.Storage;
 public interface IFactSink
 {
     Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>How much longer the sink refuses every post at once (an open circuit); zero while it accepts.</summary>
+    TimeSpan RefusingFor => TimeSpan.Zero;
 }

@@ -317,6 +317,18 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         }
     }
 
+    public TimeSpan RefusingFor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var left = _circuitOpenUntil - _clock.GetUtcNow();
+                return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            }
+        }
+    }
+
     private void Failed(List<Submission> batch, Exception e)
     {
         lock (_gate)

@@ -55,6 +55,23 @@ public class RedriverTests
     }
 
     [Fact]
+    public async Task WhileTheSinksCircuitIsOpenNothingIsReceivedSoNoAttemptIsSpent()
+    {
+        await _h.SeedRosterAsync(9);
+        await _queue.CaptureAsync(PipelineHarness.Envelope("""{"event":"x","body":{"id":5,"type":2,"user_id":9}}"""), CancellationToken.None);
+        var redriver = _h.Redriver(_queue, maxDequeueCount: 1);
+        _h.Clock.Advance(TimeSpan.FromSeconds(31));
+
+        _h.Sink.RefusingFor = TimeSpan.FromSeconds(20);
+        Assert.Equal((0, 0), await redriver.RunOnceAsync(CancellationToken.None));
+        Assert.Equal((0, 0), await redriver.RunOnceAsync(CancellationToken.None));
+        _h.Sink.RefusingFor = TimeSpan.Zero;
+
+        Assert.Equal((1, 1), await redriver.RunOnceAsync(CancellationToken.None));
+        Assert.Single(_h.Facts);
+    }
+
+    [Fact]
     public async Task MovesADeliveryThatKeepsFailingToPoison()
     {
         await _h.SeedRosterAsync(9);

@@ -24,6 +24,8 @@ internal sealed class PipelineHarness
     public InMemoryShiftRuleStore Shifts { get; } = new();
     public InMemoryDimRegistry Registry { get; } = new();
     public Mock<IPushTables> Tables { get; } = new();
+
+    public SwitchableSink Sink { get; }
     public List<(string Table, object Row)> Posted { get; } = [];
     public IngestPipeline Pipeline { get; }
 
@@ -48,6 +50,7 @@ internal sealed class PipelineHarness
         Tables.Setup(t => t.AddRowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<DimDate>>(), It.IsAny<CancellationToken>()))
             .Callback((string table, IReadOnlyList<DimDate> rows, CancellationToken _) => Posted.AddRange(rows.Select(r => (table, (object)r))))
             .Returns(Task.CompletedTask);
+        Sink = new SwitchableSink(new DirectFactSink(Tables.Object));
         Pipeline = new IngestPipeline(
             [new AlowareAdapter()],
             new FactMapper(BusinessCalendar.ForZoneId("America/New_York")),
@@ -55,7 +58,7 @@ internal sealed class PipelineHarness
             new LedgerStep(Ledger, NullLogger<LedgerStep>.Instance),
             new DimensionEnsurer(Registry, Tables.Object),
             Shifts,
-            new DirectFactSink(Tables.Object),
+            Sink,
             Clock,
             NullLogger<IngestPipeline>.Instance);
     }
@@ -75,6 +78,14 @@ internal sealed class PipelineHarness
             : IngestOutcome.IgnoredDelivery;
     }
 
+    /// <summary>The direct sink, with an open circuit the tests can set.</summary>
+    public sealed class SwitchableSink(IFactSink inner) : IFactSink
+    {
+        public TimeSpan RefusingFor { get; set; }
+
+        public Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken) => inner.PostAsync(rows, cancellationToken);
+    }
+
     public Redriver Redriver(ICaptureQueue queue, int maxDequeueCount = 5)
-        => new(queue, Pipeline, Options.Create(new CaptureOptions { MaxDequeueCount = maxDequeueCount }), NullLogger<Redriver>.Instance);
+        => new(queue, Pipeline, Sink, Options.Create(new CaptureOptions { MaxDequeueCount = maxDequeueCount }), NullLogger<Redriver>.Instance);
 }

@@ -107,6 +107,7 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
 
         Assert.Contains("not calling it", open.Message);
         Assert.True(rig.Writer.Stats().CircuitOpen);
+        Assert.InRange(rig.Writer.RefusingFor, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(30)); // the redrive waits this out
         Assert.Equal(postsBefore, server.Emulator.Stats()[TableNames.FactEvent].Rejected);
     }
 
