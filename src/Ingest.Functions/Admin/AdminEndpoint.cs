@@ -66,9 +66,9 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         }
         catch (Exception e) when (e is StoreUnavailableException or PowerBiException or HttpRequestException or AgentDirectoryUnavailableException)
         {
-            logger.LogError(e, "Admin sync of {Path} failed downstream; the desired state is stored and a re-run repairs the table", request.Path.Value);
+            logger.LogError(e, "Admin sync of {Path} failed downstream; a re-run repairs the table", request.Path.Value);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",
-                $"{e.Message} The request was stored: send it again (with a fresh signature) to repair the table.", reason: "downstream_unavailable");
+                $"{e.Message} Send the request again (signed afresh): what it asked for is kept, and a re-run repairs a table left half-written.", reason: "downstream_unavailable");
         }
     }
 
