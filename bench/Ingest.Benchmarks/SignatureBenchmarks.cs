@@ -18,7 +18,9 @@ namespace Ingest.Benchmarks;
 public class SignatureBenchmarks
 {
     private const string Path = "/api/admin/dimmetric/sync";
-    private readonly byte[] _key = Encoding.UTF8.GetBytes("the-new-secret-of-this-rotation");
+    private static readonly string OldSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private static readonly string NewSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(NewSecret);
     private AdminAuthenticator _authenticator = null!;
     private AdminRequest _request = null!;
     private byte[] _signed = [];
@@ -26,12 +28,12 @@ public class SignatureBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = Options.Create(new AdminOptions { HmacSecret = "the-old-secret-of-this-rotation,the-new-secret-of-this-rotation" });
+        var options = Options.Create(new AdminOptions { HmacSecret = OldSecret + "," + NewSecret });
         _authenticator = new AdminAuthenticator(options, new AcceptingNonces(), TimeProvider.System);
         var body = Encoding.UTF8.GetBytes("{\"month\":\"2026-12\",\"version\":3,\"metrics\":[" + string.Join(',', Enumerable.Repeat("{\"metricId\":\"CALLS\",\"defaultGoal\":1200,\"defaultYellowFloorPct\":0.8}", 30)) + "]}");
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         const string nonce = "0123456789abcdef0123456789abcdef";
-        var signature = AdminAuthenticator.Sign("the-new-secret-of-this-rotation", timestamp, nonce, "POST", Path, body);
+        var signature = AdminAuthenticator.Sign(NewSecret, timestamp, nonce, "POST", Path, body);
         _request = new AdminRequest("POST", Path, timestamp, nonce, signature, null, IPAddress.Loopback, null, body);
         _signed = [.. Encoding.UTF8.GetBytes($"{timestamp}.{nonce}.POST.{Path}."), .. body];
     }

@@ -28,7 +28,7 @@ public static class LoadRun
         var settings = new Dictionary<string, string?>
         {
             ["ALOWARE_WEBHOOK_TOKEN"] = Token,
-            ["ADMIN_HMAC_SECRET"] = "load-tool-admin-secret-unused",
+            ["ADMIN_HMAC_SECRET"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), // the load tool never calls admin
             ["BUSINESS_TIME_ZONE"] = "America/New_York",
             ["PowerBi:BaseUrl"] = "http://powerbi.embedded/",
             ["PowerBi:WorkspaceId"] = "load",
