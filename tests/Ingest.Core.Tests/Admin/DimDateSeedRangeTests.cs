@@ -8,7 +8,7 @@ namespace Ingest.Core.Tests.Admin;
 public class DimDateSeedRangeTests
 {
     private static DimDateSeed Seed(DateTimeOffset now)
-        => new(new InMemoryDesiredStateStore(), new InMemoryDimRegistry(), BusinessCalendar.ForZoneId("America/New_York"), new FakeTimeProvider(now), null!, null!);
+        => new(new InMemoryDimRegistry(), BusinessCalendar.ForZoneId("America/New_York"), new FakeTimeProvider(now), null!, null!);
 
     [Fact]
     public void TheDefaultYearsAreTheBusinessZonesNotUtcs()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ingest.Core.Domain;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
@@ -9,19 +8,14 @@ namespace Ingest.Core.Admin.Dimensions;
 /// <summary>
 /// The calendar, from Jan 1 of last year to Dec 31 of next year in the business time zone unless a range is
 /// posted. Ingest pushes the dates facts need on its own; the seed forgets those and reserves each seeded date
-/// first, so no date is pushed twice even while facts keep arriving.
+/// first, so no date is pushed twice even while facts keep arriving. The request itself is the desired state: a re-run repairs.
 /// </summary>
-public sealed class DimDateSeed(IDesiredStateStore desired, IDimRegistry registry, BusinessCalendar calendar, TimeProvider clock, TableRefresh refresh, AdminRun run)
+public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar, TimeProvider clock, TableRefresh refresh, AdminRun run)
 {
-    private const string RangeScope = "range";
-
     public Task<AdminSummary> SeedAsync(DimDateSeedRequest request, string actor, byte[] payload, CancellationToken cancellationToken)
         => run.ExecuteAsync(TableNames.DimDate, actor, payload, async () =>
         {
             var (from, to) = Range(request);
-            var range = new DimDateSeedRequest(from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"));
-            await desired.TryPutAsync(TableNames.DimDate, new DesiredState(RangeScope, 0, JsonSerializer.Serialize(range)), cancellationToken);
-
             var (deleted, added, duration) = await refresh.RunAsync(TableNames.DimDate, ct => ReserveAsync(from, to, ct), cancellationToken);
             return new AdminSummary(TableNames.DimDate, deleted, added, null, (long)duration.TotalMilliseconds);
         }, cancellationToken);
