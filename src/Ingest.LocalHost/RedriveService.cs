@@ -3,10 +3,16 @@ using Microsoft.Extensions.Options;
 
 namespace Ingest.LocalHost;
 
-/// <summary>The local host's stand-in for the queue trigger: polls the capture queue and redrives what it finds.</summary>
+/// <summary>
+/// The local host's stand-in for the queue trigger: several loops poll the capture queue and redrive what
+/// they find, so a backlog left by an outage drains while new deferred deliveries keep arriving.
+/// </summary>
 public sealed class RedriveService(Redriver redriver, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<RedriveService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Task.WhenAll(Enumerable.Range(0, options.Value.RedriveConcurrency).Select(_ => LoopAsync(stoppingToken)));
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -16,4 +16,7 @@ public sealed class CaptureOptions
 
     /// <summary>How often the local host's redrive polls the queue.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many redrive loops the local host runs at once (the queue trigger's batchSize plays this part in Functions).</summary>
+    public int RedriveConcurrency { get; set; } = 4;
 }

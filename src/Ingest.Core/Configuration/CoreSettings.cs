@@ -21,7 +21,8 @@ internal static class CoreSettings
         services.AddSettings<CaptureOptions>(configuration, CaptureOptions.Section)
             .Validate(o => o.RedriveDelay > TimeSpan.Zero && o.VisibilityTimeout > TimeSpan.Zero, "Capture__RedriveDelay and Capture__VisibilityTimeout must be positive.")
             .Validate(o => o.MaxDequeueCount >= 1, "Capture__MaxDequeueCount must be at least 1.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Capture__PollInterval must be positive.");
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Capture__PollInterval must be positive.")
+            .Validate(o => o.RedriveConcurrency is >= 1 and <= 64, "Capture__RedriveConcurrency must be between 1 and 64.");
     }
 
     public static void AddAdmin(IServiceCollection services, IConfiguration configuration)

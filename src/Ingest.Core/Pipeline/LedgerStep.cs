@@ -60,14 +60,34 @@ public sealed class LedgerStep(ILedger ledger, ILogger<LedgerStep> logger)
         return (claimed, duplicates, heldElsewhere);
     }
 
+    /// <summary>Delays between attempts to complete: the rows already landed, so a brief store fault must not cost a second copy.</summary>
+    public static readonly TimeSpan[] CompleteRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
+    /// <exception cref="Exception">The store stayed down through every retry: the facts complete when redriven, or land twice after the lease (DESIGN.md I4).</exception>
     public async Task CompleteAsync(IReadOnlyList<ClaimedFact> claimed, CancellationToken cancellationToken)
     {
         foreach (var fact in claimed)
         {
-            if (!await ledger.CompleteAsync(fact.Row.EventKey, fact.OwnerToken, cancellationToken))
+            if (!await CompleteWithRetriesAsync(fact, cancellationToken))
             {
                 // The lease lapsed and another worker took the key over; its record stands.
                 logger.LogWarning("Lost the ledger lease on {EventKey} before completing it; the new owner's record is kept", fact.Row.EventKey);
+            }
+        }
+    }
+
+    private async Task<bool> CompleteWithRetriesAsync(ClaimedFact fact, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await ledger.CompleteAsync(fact.Row.EventKey, fact.OwnerToken, cancellationToken);
+            }
+            catch (Exception e) when (attempt < CompleteRetryDelays.Length && e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Completing {EventKey} failed after its rows landed (attempt {Attempt}); retrying", fact.Row.EventKey, attempt + 1);
+                await Task.Delay(CompleteRetryDelays[attempt], cancellationToken);
             }
         }
     }

@@ -68,11 +68,20 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
 
             _pending.AddRange(submissions);
             _queuedRows += rows.Count;
-            _flusher ??= Task.Run(FlushLoopAsync);
+            _flusher ??= StartFlusher();
         }
 
         _wake.Release();
         await Task.WhenAll(submissions.Select(s => s.Done.Task)).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The loop serves every request, so it must not carry the log scope of the one that happened to start it.</summary>
+    private Task StartFlusher()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(FlushLoopAsync);
+        }
     }
 
     public WriterStats Stats()
