@@ -71,6 +71,13 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             return deliveries;
         });
 
+    /// <summary>
+    /// Queues a trigger's message again, invisible for <paramref name="delay"/> and with a fresh attempt count, so the
+    /// trigger can finish this attempt without spending it: for an outage, which says nothing about the delivery.
+    /// </summary>
+    public Task PostponeAsync(string messageText, TimeSpan delay, CancellationToken cancellationToken)
+        => Transient("postpone", () => _queue.SendMessageAsync(messageText, delay, TimeSpan.FromSeconds(-1), cancellationToken));
+
     public Task DeleteAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
         => Transient("delete", async () =>
         {

@@ -141,4 +141,24 @@ public sealed class StorageQueueCaptureQueueContract(AzuriteFixture azurite) : C
         Assert.Equal("r9", envelope.RequestId);
         Assert.Equal("{\"b\":2}", Encoding.UTF8.GetString(envelope.Body.Span));
     }
+
+    [Fact]
+    public async Task APostponedMessageComesBackAfterTheDelayWithAFreshCount()
+    {
+        await Queue.CaptureAsync(Envelope("{\"c\":3}", "r7"), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        var queue = new QueueClient(azurite.Azurite.ConnectionString, StorageCaptureOptions.QueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var raw = (await queue.ReceiveMessagesAsync(1)).Value.Single();
+        Assert.Equal(1, raw.DequeueCount);
+
+        await _storage.PostponeAsync(raw.MessageText, TimeSpan.FromSeconds(2), CancellationToken.None);
+        await queue.DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // what the Functions host does when the attempt succeeds
+
+        Assert.Empty(await Queue.ReceiveAsync(32, CancellationToken.None));
+        await AfterAsync(TimeSpan.FromSeconds(2.5));
+        var again = Assert.Single(await Queue.ReceiveAsync(32, CancellationToken.None));
+        Assert.Equal(1, again.DequeueCount);
+        Assert.Equal("r7", again.Envelope.RequestId);
+        Assert.Equal("{\"c\":3}", Encoding.UTF8.GetString(again.Envelope.Body.Span));
+    }
 }
