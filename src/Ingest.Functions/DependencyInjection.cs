@@ -24,8 +24,10 @@ public static class DependencyInjection
         string captureBackend = "StorageQueue")
     {
         services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, configuration));
-        services.AddSettings<WebhookOptions>(configuration, WebhookOptions.Section,
-                (o, c) => o.AlowareToken = c.Flat(WebhookOptions.AlowareTokenName) ?? o.AlowareToken)
+        services.AddSettings<LoggingOptions>(configuration, LoggingOptions.Section)
+            .Validate(o => Enum.TryParse<Serilog.Events.LogEventLevel>(o.Level, ignoreCase: true, out _), "Logging__Level must be Verbose, Debug, Information, Warning, Error or Fatal.")
+            .Validate(o => o.Format is "text" or "json", "Logging__Format must be text or json.");
+        services.AddSettings<WebhookOptions>(configuration, WebhookOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.AlowareToken), $"{WebhookOptions.AlowareTokenName} must be set: the credential Aloware's webhook form sends.")
             .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Webhook__MaxBodyBytes must be between 1024 and 16777216.");
 

@@ -136,10 +136,10 @@ public static class DependencyInjection
     public static IServiceCollection AddStorageCapture(this IServiceCollection services, IConfiguration configuration, string defaultBackend)
     {
         var backend = configuration["Capture:Backend"] ?? defaultBackend;
-        services.AddSettings<StorageCaptureOptions>(configuration, CaptureOptions.Section,
-                (o, c) => o.Connection = string.IsNullOrWhiteSpace(o.Connection) ? c.Flat("AzureWebJobsStorage") ?? "" : o.Connection)
+        services.AddSettings<StorageCaptureOptions>(configuration, CaptureOptions.Section)
             .Validate(_ => backend is "InMemory" or "StorageQueue", "Capture__Backend must be InMemory or StorageQueue.")
-            .Validate(o => backend != "StorageQueue" || !string.IsNullOrWhiteSpace(o.Connection), "AzureWebJobsStorage (or Capture__Connection) must be a storage connection string for the capture queue.");
+            .Validate(o => backend != "StorageQueue" || !string.IsNullOrWhiteSpace(o.Connection) || !string.IsNullOrWhiteSpace(o.AccountName),
+                "AzureWebJobsStorage (or Capture__Connection) must be a storage connection string, or AzureWebJobsStorage__accountName the account reached with the managed identity.");
         if (backend != "StorageQueue")
         {
             return services;

@@ -14,8 +14,7 @@ public static class LocalComposition
         var local = new LocalHostOptions();
         configuration.GetSection(LocalHostOptions.Section).Bind(local);
 
-        builder.Services.AddSettings<LocalHostOptions>(configuration, LocalHostOptions.Section,
-            (o, c) => o.RosterFile = c.Flat(LocalHostOptions.RosterFileName) ?? o.RosterFile);
+        builder.Services.AddSettings<LocalHostOptions>(configuration, LocalHostOptions.Section);
         builder.Services.AddSingleton(sp => new PushEmulator(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddIngestApp(configuration, local.EmbeddedPowerBi ? sp => new EmulatorHttpHandler(sp.GetRequiredService<PushEmulator>()) : null, captureBackend: "InMemory");
         builder.Services.AddMvcCore();

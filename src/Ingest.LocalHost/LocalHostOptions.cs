@@ -10,6 +10,7 @@ public sealed class LocalHostOptions
     public bool EmbeddedPowerBi { get; set; } = true;
 
     /// <summary>The roster loaded at start when none is stored (same shape as the dimagent/sync body).</summary>
+    [Ingest.Core.Configuration.FlatSetting(RosterFileName)]
     public string RosterFile { get; set; } = "samples/roster.json";
 
     /// <summary>Resolves the roster file against the working directory, then against the app's folder (samples are copied there).</summary>

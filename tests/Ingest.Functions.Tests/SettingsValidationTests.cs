@@ -29,6 +29,16 @@ public class SettingsValidationTests
     }
 
     [Fact]
+    public void AnIdentityBasedStorageAccountStandsInForTheConnectionString()
+    {
+        var settings = new Dictionary<string, string?>(Good) { ["AzureWebJobsStorage"] = null, ["AzureWebJobsStorage:accountName"] = "ingeststore" };
+        using var host = BuildHost(settings);
+
+        host.Services.ValidateSettings();
+        Assert.Equal("ingeststore", host.Services.GetRequiredService<IOptions<Integrations.Capture.StorageCaptureOptions>>().Value.AccountName);
+    }
+
+    [Fact]
     public void GoodSettingsValidate()
     {
         using var host = BuildHost(Good);
@@ -49,6 +59,8 @@ public class SettingsValidationTests
     [InlineData("ADMIN_IP_ALLOWLIST", "10.0.0.0/40", "ADMIN_IP_ALLOWLIST")]
     [InlineData("Capture:Backend", "Kafka", "Capture__Backend")]
     [InlineData("PowerBi:Writer:Mode", "Fast", "PowerBi__Writer__Mode")]
+    [InlineData("Logging:Level", "Chatty", "Logging__Level")]
+    [InlineData("Capture:RedriveConcurrency", "0", "Capture__RedriveConcurrency")]
     public void ABadSettingFailsTheStartNamingTheSetting(string key, string value, string named)
     {
         using var host = BuildHost(new Dictionary<string, string?>(Good) { [key] = value });

@@ -1,3 +1,5 @@
+using Ingest.Core.Configuration;
+
 namespace Ingest.Core.Admin;
 
 /// <summary>How admin requests are authenticated (flat names fixed by DESIGN.md; section <c>Admin</c> for the rest).</summary>
@@ -9,12 +11,15 @@ public sealed class AdminOptions
     public const string IpAllowlistName = "ADMIN_IP_ALLOWLIST";
 
     /// <summary>One or more secrets, comma-separated: any of them signs, so a secret can be rotated without downtime.</summary>
+    [FlatSetting(HmacSecretName)]
     public string HmacSecret { get; set; } = string.Empty;
 
     /// <summary>When set, requests must also carry it as <c>X-Admin-Api-Key</c>.</summary>
+    [FlatSetting(ApiKeyName)]
     public string? ApiKey { get; set; }
 
     /// <summary>When set, only clients in these CIDRs (comma-separated) may call.</summary>
+    [FlatSetting(IpAllowlistName)]
     public string? IpAllowlist { get; set; }
 
     /// <summary>Proxies (CIDRs) whose <c>X-Forwarded-For</c> is believed; from anyone else the header is ignored.</summary>

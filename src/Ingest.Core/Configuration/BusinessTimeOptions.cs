@@ -6,5 +6,6 @@ public sealed class BusinessTimeOptions
     public const string FlatName = "BUSINESS_TIME_ZONE";
 
     /// <summary>An IANA time zone id, such as America/New_York.</summary>
+    [FlatSetting(FlatName)]
     public string TimeZone { get; set; } = "UTC";
 }

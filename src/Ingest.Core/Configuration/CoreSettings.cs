@@ -10,7 +10,7 @@ internal static class CoreSettings
 {
     public static void Add(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<BusinessTimeOptions>(configuration, "BusinessTime", (o, c) => o.TimeZone = c.Flat(BusinessTimeOptions.FlatName) ?? o.TimeZone)
+        services.AddSettings<BusinessTimeOptions>(configuration, "BusinessTime")
             .Validate(o => TryFindZone(o.TimeZone), $"{BusinessTimeOptions.FlatName} must be an IANA time zone id known to this machine, such as America/New_York.");
 
         services.AddSettings<LedgerOptions>(configuration, LedgerOptions.Section)
@@ -27,12 +27,7 @@ internal static class CoreSettings
 
     public static void AddAdmin(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<AdminOptions>(configuration, AdminOptions.Section, (o, c) =>
-            {
-                o.HmacSecret = c.Flat(AdminOptions.HmacSecretName) ?? o.HmacSecret;
-                o.ApiKey = c.Flat(AdminOptions.ApiKeyName) ?? o.ApiKey;
-                o.IpAllowlist = c.Flat(AdminOptions.IpAllowlistName) ?? o.IpAllowlist;
-            })
+        services.AddSettings<AdminOptions>(configuration, AdminOptions.Section)
             .Validate(o => o.Secrets.Count > 0 && o.Secrets.All(s => s.Length >= 16), $"{AdminOptions.HmacSecretName} must hold at least one secret of 16 characters or more (several comma-separated while rotating).")
             .Validate(o => IpNetwork.TryParseList(o.IpAllowlist, out _), $"{AdminOptions.IpAllowlistName} must be comma-separated CIDRs such as 10.0.0.0/8.")
             .Validate(o => IpNetwork.TryParseList(o.TrustedProxies, out _), "Admin__TrustedProxies must be comma-separated CIDRs.")

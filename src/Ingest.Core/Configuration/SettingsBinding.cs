@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -6,29 +7,45 @@ namespace Ingest.Core.Configuration;
 
 /// <summary>
 /// Binds an options class from its configuration section (environment variables and local.settings.json
-/// Values, <c>__</c> for sections), lets the flat names DESIGN.md fixes override, and validates at start.
+/// Values, <c>__</c> for sections), lets the flat names DESIGN.md fixes override (<see cref="FlatSettingAttribute"/>),
+/// records it for <see cref="SettingsCatalog"/>, and validates at start.
 /// </summary>
 public static class SettingsBinding
 {
-    public static OptionsBuilder<T> AddSettings<T>(
-        this IServiceCollection services,
-        IConfiguration configuration,
-        string section,
-        Action<T, IConfiguration>? flatNames = null)
+    public static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services, IConfiguration configuration, string section)
         where T : class
     {
-        var builder = services.AddOptions<T>().Bind(configuration.GetSection(section));
-        if (flatNames is not null)
-        {
-            builder.Configure(options => flatNames(options, configuration));
-        }
+        services.AddSingleton(new SettingsDeclaration(section, typeof(T)));
+        return services.AddOptions<T>()
+            .Bind(configuration.GetSection(section))
+            .Configure(options => ApplyFlatNames(options, configuration))
+            .ValidateOnStart();
+    }
 
-        return builder.ValidateOnStart();
+    /// <summary>Flat names override what the section bound; fallback names fill what it left empty.</summary>
+    private static void ApplyFlatNames(object options, IConfiguration configuration)
+    {
+        foreach (var property in SettingsCatalog.Bound(options.GetType()).Where(p => p.PropertyType == typeof(string)))
+        {
+            if (property.GetCustomAttribute<FlatSettingAttribute>() is { } flat && configuration.Flat(flat.Name) is { } value)
+            {
+                property.SetValue(options, value);
+            }
+            else if (property.GetCustomAttribute<FallbackSettingAttribute>() is { } fallback
+                && string.IsNullOrWhiteSpace((string?)property.GetValue(options))
+                && configuration.Flat(fallback.Name) is { } fallbackValue)
+            {
+                property.SetValue(options, fallbackValue);
+            }
+        }
     }
 
     /// <summary>Reads a flat setting, treating an empty value as absent.</summary>
     public static string? Flat(this IConfiguration configuration, string name)
-        => string.IsNullOrWhiteSpace(configuration[name]) ? null : configuration[name];
+    {
+        var value = configuration[name.Replace("__", ":", StringComparison.Ordinal)];
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 
     /// <summary>
     /// Validates every options class now, so a bad setting fails the start with a message naming it.

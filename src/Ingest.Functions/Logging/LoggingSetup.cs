@@ -14,7 +14,8 @@ public static class LoggingSetup
 {
     public static LoggerConfiguration Configure(LoggerConfiguration logger, IConfiguration configuration)
     {
-        var level = Enum.TryParse<LogEventLevel>(configuration["Logging:Level"], ignoreCase: true, out var configured) ? configured : LogEventLevel.Information;
+        var options = configuration.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
+        var level = Enum.TryParse<LogEventLevel>(options.Level, ignoreCase: true, out var configured) ? configured : LogEventLevel.Information;
         logger
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
@@ -22,7 +23,7 @@ public static class LoggingSetup
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .Enrich.FromLogContext();
 
-        var json = string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase)
+        var json = string.Equals(options.Format, "json", StringComparison.OrdinalIgnoreCase)
             || !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]);
         return json
             ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())

@@ -4,7 +4,9 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Azure.Identity;
 using Ingest.Core.Capture;
+using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -31,9 +33,19 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     {
         _options = options.Value;
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        _queue = new QueueClient(storage.Value.Connection, StorageCaptureOptions.QueueName, queueOptions);
-        _poison = new QueueClient(storage.Value.Connection, StorageCaptureOptions.PoisonQueueName, queueOptions);
-        _blobs = new BlobContainerClient(storage.Value.Connection, storage.Value.BlobContainer);
+        var settings = storage.Value;
+        if (!string.IsNullOrWhiteSpace(settings.Connection))
+        {
+            _queue = new QueueClient(settings.Connection, StorageCaptureOptions.QueueName, queueOptions);
+            _poison = new QueueClient(settings.Connection, StorageCaptureOptions.PoisonQueueName, queueOptions);
+            _blobs = new BlobContainerClient(settings.Connection, settings.BlobContainer);
+            return;
+        }
+
+        var identity = new DefaultAzureCredential();
+        _queue = new QueueClient(new Uri($"https://{settings.AccountName}.queue.core.windows.net/{StorageCaptureOptions.QueueName}"), identity, queueOptions);
+        _poison = new QueueClient(new Uri($"https://{settings.AccountName}.queue.core.windows.net/{StorageCaptureOptions.PoisonQueueName}"), identity, queueOptions);
+        _blobs = new BlobContainerClient(new Uri($"https://{settings.AccountName}.blob.core.windows.net/{settings.BlobContainer}"), identity);
     }
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -182,8 +194,16 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
 /// <summary>Where captures go in Azure Storage (section <c>Capture</c>, connection from <c>AzureWebJobsStorage</c> by default).</summary>
 public sealed class StorageCaptureOptions
 {
+    /// <summary><c>StorageQueue</c> or <c>InMemory</c>; empty takes the host's default.</summary>
+    public string? Backend { get; set; }
+
     /// <summary>A storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
+    [FallbackSetting("AzureWebJobsStorage")]
     public string Connection { get; set; } = string.Empty;
+
+    /// <summary>Without a connection string: the account reached with the app's managed identity (identity-based <c>AzureWebJobsStorage</c>).</summary>
+    [FallbackSetting("AzureWebJobsStorage__accountName")]
+    public string AccountName { get; set; } = string.Empty;
 
     /// <summary>The queue the webhook captures to and the queue trigger reads; fixed, because the trigger's attribute names it.</summary>
     public const string QueueName = "ingest-capture";

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ingest.Core.Configuration;
+using Ingest.Functions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingest.LocalHost.Tests;
+
+/// <summary>
+/// The settings the code reads (from the options classes each host binds) agree with what the README's table,
+/// local.settings.sample.json and the Bicep app settings name: none missing, none stale.
+/// </summary>
+public sealed partial class SettingsAgreementTests
+{
+    /// <summary>Settings the platform or an SDK reads, not this code: listed where they are set, never in the catalog.</summary>
+    private static readonly HashSet<string> Platform = ["FUNCTIONS_WORKER_RUNTIME", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+
+    /// <summary>Read by the Functions app but not set in Azure, each for a reason.</summary>
+    private static readonly Dictionary<string, string> NotInAzure = new()
+    {
+        ["AzureWebJobsStorage"] = "Azure uses the identity-based AzureWebJobsStorage__accountName",
+        ["Capture__Connection"] = "same: no connection strings, the managed identity reaches storage",
+        ["Capture__AccountName"] = "AzureWebJobsStorage__accountName serves",
+        ["Capture__PollInterval"] = "the local host's redrive loop; the queue trigger polls in Azure",
+        ["Capture__RedriveConcurrency"] = "same",
+        ["DynamoDb__ServiceUrl"] = "DynamoDB Local only",
+        ["DynamoDb__CreateTable"] = "local and tests only; CloudFormation creates the table",
+    };
+
+    private static readonly string Root = FindRoot();
+
+    private static IReadOnlySet<string> FunctionsApp()
+    {
+        var services = new ServiceCollection();
+        services.AddIngestApp(new ConfigurationBuilder().Build());
+        return SettingsCatalog.Names(Declarations(services));
+    }
+
+    private static IReadOnlySet<string> LocalHost()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.AddLocalHost();
+        return SettingsCatalog.Names(Declarations(builder.Services));
+    }
+
+    private static IEnumerable<SettingsDeclaration> Declarations(IServiceCollection services)
+        => services.Where(d => d.ServiceType == typeof(SettingsDeclaration)).Select(d => (SettingsDeclaration)d.ImplementationInstance!);
+
+    [Fact]
+    public void TheCatalogSeesFlatNamesFallbacksAndNestedSections()
+    {
+        var names = FunctionsApp();
+
+        Assert.Contains("ALOWARE_WEBHOOK_TOKEN", names);
+        Assert.Contains("AzureWebJobsStorage", names);
+        Assert.Contains("PowerBi__Writer__BreakerOpenFor", names);
+        Assert.DoesNotContain("Webhook__AlowareToken", names);
+        Assert.DoesNotContain("PowerBi__Writer", names);
+        Assert.DoesNotContain("LOCAL_ROSTER_FILE", names);
+        Assert.Contains("LOCAL_ROSTER_FILE", LocalHost());
+    }
+
+    [Fact]
+    public void TheReadmeTableNamesEverySettingOfBothHostsAndNothingElse()
+    {
+        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        var table = readme[readme.IndexOf("| setting | default | meaning |", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("\n\n", StringComparison.Ordinal)];
+        var documented = table.Split('\n').Skip(2)
+            .SelectMany(row => Backticked().Matches(row.Split('|')[1]).Select(m => m.Groups[1].Value))
+            .ToHashSet();
+
+        AssertSame(LocalHost(), documented, "README.md's settings table");
+    }
+
+    [Fact]
+    public void LocalSettingsSampleNamesEveryFunctionsSetting()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));
+        var named = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).Where(n => !Platform.Contains(n)).ToHashSet();
+
+        AssertSame(FunctionsApp(), named, "local.settings.sample.json");
+    }
+
+    [Fact]
+    public void TheBicepAppSettingsNameEveryFunctionsSettingMeantForAzure()
+    {
+        var bicep = File.ReadAllText(Path.Combine(Root, "infra", "azure", "main.bicep"));
+        var named = BicepSetting().Matches(bicep).Select(m => m.Groups[1].Value).Where(n => !Platform.Contains(n)).ToHashSet();
+        var expected = FunctionsApp().Where(n => !NotInAzure.ContainsKey(n)).ToHashSet();
+
+        AssertSame(expected, named, "infra/azure/main.bicep");
+    }
+
+    private static void AssertSame(IEnumerable<string> read, IReadOnlySet<string> listed, string where)
+    {
+        var missing = read.Where(n => !listed.Contains(n)).ToArray();
+        var stale = listed.Where(n => !read.Contains(n)).ToArray();
+        Assert.True(missing.Length == 0 && stale.Length == 0,
+            $"{where} disagrees with the code. Missing: {string.Join(", ", missing)}. Not read by the code: {string.Join(", ", stale)}.");
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ingest.Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (Ingest.Functions.sln) is not above the test's folder.");
+    }
+
+    [GeneratedRegex("`([A-Za-z_][A-Za-z0-9_]*)`")]
+    private static partial Regex Backticked();
+
+    [GeneratedRegex(@"\{ name: '([A-Za-z_][A-Za-z0-9_]*)', value:")]
+    private static partial Regex BicepSetting();
+}
