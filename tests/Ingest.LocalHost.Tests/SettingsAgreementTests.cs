@@ -28,7 +28,7 @@ public sealed partial class SettingsAgreementTests
         ["DynamoDb__CreateTable"] = "local and tests only; CloudFormation creates the table",
     };
 
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Ingest.Testing.ExternalTool.RepositoryRoot;
 
     private static IReadOnlySet<string> FunctionsApp()
     {
@@ -99,19 +99,6 @@ public sealed partial class SettingsAgreementTests
         var stale = listed.Where(n => !read.Contains(n)).ToArray();
         Assert.True(missing.Length == 0 && stale.Length == 0,
             $"{where} disagrees with the code. Missing: {string.Join(", ", missing)}. Not read by the code: {string.Join(", ", stale)}.");
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ingest.Functions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Ingest.Functions.sln) is not above the test's folder.");
     }
 
     [GeneratedRegex("`([A-Za-z_][A-Za-z0-9_]*)`")]
