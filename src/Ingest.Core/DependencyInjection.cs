@@ -7,6 +7,7 @@ using Ingest.Core.Configuration;
 using Ingest.Core.Embedded;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
+using Ingest.Core.Telemetry;
 using Ingest.Core.Time;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class DependencyInjection
     {
         CoreSettings.Add(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddIngestMetrics();
         services.AddSingleton(sp => BusinessCalendar.ForZoneId(sp.GetRequiredService<IOptions<BusinessTimeOptions>>().Value.TimeZone));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestAdapter, AlowareAdapter>());

@@ -23,7 +23,10 @@ public static class DependencyInjection
         Func<IServiceProvider, HttpMessageHandler>? powerBiHandler = null,
         string captureBackend = "StorageQueue")
     {
-        services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, configuration));
+        // With Application Insights configured, the other providers (OpenTelemetry's, the Functions host's) get
+        // every event too; without it Serilog's console is the only sink, so nothing prints twice.
+        var exported = !string.IsNullOrWhiteSpace(configuration[TelemetrySetup.ConnectionStringName]);
+        services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, configuration), writeToProviders: exported);
         services.AddSettings<LoggingOptions>(configuration, LoggingOptions.Section)
             .Validate(o => Enum.TryParse<Serilog.Events.LogEventLevel>(o.Level, ignoreCase: true, out _), "Logging__Level must be Verbose, Debug, Information, Warning, Error or Fatal.")
             .Validate(o => o.Format is "text" or "json", "Logging__Format must be text or json.");
@@ -40,6 +43,7 @@ public static class DependencyInjection
         services.AddSingleton<WebhookRequestReader>();
         services.AddSingleton<Admin.AdminHttp>();
         services.AddSingleton<Admin.AdminEndpoint>();
+        services.AddSingleton<Health.HealthReporter>();
         return services;
     }
 }

@@ -1,22 +1,26 @@
-using Ingest.Core.Storage;
-using Ingest.Integrations.PowerBi;
+using Ingest.Functions.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Ingest.Functions;
 
-/// <summary><c>GET /api/health</c>: the worker is up, its settings validated, and the FactEvent writer's counters (no secrets).</summary>
-public sealed class HealthFunction(IFactSink sink, TimeProvider clock)
+/// <summary>
+/// <c>GET /api/health</c>: each dependency's reachability, the FactEvent writer's state, no secrets; cached for
+/// a few seconds. 200 while deliveries can be accepted (status ok or degraded), 503 when the capture store is down.
+/// </summary>
+public sealed class HealthFunction(HealthReporter reporter)
 {
     [Function("Health")]
-    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
-        var writer = (sink as CoalescingFactWriter)?.Stats();
-        return new OkObjectResult(new
+        var report = await reporter.ReportAsync(request.HttpContext.RequestAborted);
+        var writer = report.Writer;
+        var body = new
         {
-            status = writer is { CircuitOpen: true } ? "degraded" : "ok",
-            time = clock.GetUtcNow(),
+            status = report.Status,
+            checkedAt = report.CheckedAt,
+            dependencies = report.Dependencies.ToDictionary(d => d.Name, d => new { reachable = d.Reachable, latencyMs = d.LatencyMs, error = d.Error }),
             writer = writer is null ? null : new
             {
                 posts = writer.Posts,
@@ -31,6 +35,7 @@ public sealed class HealthFunction(IFactSink sink, TimeProvider clock)
                 lastFlushLatencyMs = writer.LastFlushLatency.TotalMilliseconds,
                 maxFlushLatencyMs = writer.MaxFlushLatency.TotalMilliseconds,
             },
-        });
+        };
+        return new ObjectResult(body) { StatusCode = report.CanAccept ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable };
     }
 }

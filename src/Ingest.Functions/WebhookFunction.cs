@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Ingest.Core.Adapters;
 using Ingest.Core.Capture;
 using Ingest.Core.Pipeline;
+using Ingest.Core.Telemetry;
 using Ingest.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +21,7 @@ public sealed class WebhookFunction(
     WebhookRequestReader reader,
     IngestPipeline pipeline,
     ICaptureQueue capture,
+    IngestMetrics metrics,
     ILogger<WebhookFunction> logger)
 {
     [Function("Webhook")]
@@ -27,6 +30,7 @@ public sealed class WebhookFunction(
         string source,
         CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         if (!pipeline.Accepts(source))
         {
             return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"No webhook source named '{source}'.", "source");
@@ -52,7 +56,7 @@ public sealed class WebhookFunction(
             case AdapterVerdict.Malformed:
                 return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", classified.Reason!, "body");
             case AdapterVerdict.Ignored:
-                return Answer(IngestOutcome.IgnoredDelivery);
+                return Finish(envelope, IngestOutcome.IgnoredDelivery, started);
         }
 
         CapturedDelivery captured;
@@ -73,8 +77,7 @@ public sealed class WebhookFunction(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Delivery {RequestId} deferred: a downstream call failed; it stays captured for the redrive", envelope.RequestId);
-            return Answer(IngestOutcome.DeferredDelivery);
+            return Finish(envelope, IngestOutcome.DeferredDelivery, started, e);
         }
 
         if (outcome.IsSettled)
@@ -82,7 +85,17 @@ public sealed class WebhookFunction(
             await ReleaseCaptureAsync(captured);
         }
 
-        logger.LogInformation("Delivery {RequestId} processed: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated", envelope.RequestId, outcome.Facts, outcome.Duplicates, outcome.Gated);
+        return Finish(envelope, outcome, started);
+    }
+
+    /// <summary>The request's one summary line (a deferral at Warning, with the fault) and its metrics, then the answer.</summary>
+    private ObjectResult Finish(Core.Domain.IngestEnvelope envelope, IngestOutcome outcome, long started, Exception? fault = null)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        metrics.Delivery(envelope.Source, outcome.Status, elapsed);
+        logger.Log(fault is null ? LogLevel.Information : LogLevel.Warning, fault,
+            "Delivery {RequestId} {Status}: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated, {Ignored} ignored in {DurationMs:0.0} ms",
+            envelope.RequestId, outcome.Status.ToString().ToLowerInvariant(), outcome.Facts, outcome.Duplicates, outcome.Gated, outcome.Ignored, elapsed.TotalMilliseconds);
         return Answer(outcome);
     }
 

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Azure.Core;
 using Azure.Identity;
 using Ingest.Core.Configuration;
+using Ingest.Core.Telemetry;
 using Ingest.Core.Storage;
 using Ingest.Core.Capture;
 using Ingest.Core.Admin.Dimensions;
@@ -26,6 +27,7 @@ public static class DependencyInjection
         IConfiguration configuration,
         Func<IServiceProvider, HttpMessageHandler>? primaryHandler = null)
     {
+        services.AddIngestMetrics();
         services.AddSettings<PowerBiOptions>(configuration, PowerBiOptions.Section)
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "PowerBi__BaseUrl must be an absolute URL.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkspaceId), "PowerBi__WorkspaceId must name the workspace (group) id.")
@@ -67,6 +69,7 @@ public static class DependencyInjection
         services.AddSingleton<IFactSink>(sp => direct
             ? new Core.Pipeline.DirectFactSink(new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), limiter: null))
             : sp.GetRequiredService<CoalescingFactWriter>());
+        services.AddSingleton<IDependencyProbe, PowerBiProbe>();
         return services;
     }
 
@@ -108,6 +111,7 @@ public static class DependencyInjection
         services.AddSingleton<ITableLockStore, DynamoTableLockStore>();
         services.AddSingleton<IPushBudget, DynamoPushBudget>();
         services.AddSingleton<IDesiredStateStore, DynamoDesiredStateStore>();
+        services.AddSingleton<IDependencyProbe, DynamoProbe>();
         return services;
     }
 
@@ -148,6 +152,7 @@ public static class DependencyInjection
         services.AddSingleton<StorageQueueCaptureQueue>();
         services.AddSingleton<ICaptureQueue>(sp => sp.GetRequiredService<StorageQueueCaptureQueue>());
         services.AddHostedService<CaptureQueueProvisioner>();
+        services.AddSingleton<IDependencyProbe, CaptureQueueProbe>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
+using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Ingest.Core.Pipeline;
@@ -20,6 +21,7 @@ public sealed class IngestPipeline(
     IShiftRuleStore shifts,
     IFactSink sink,
     TimeProvider clock,
+    IngestMetrics metrics,
     ILogger<IngestPipeline> logger)
 {
     private readonly Dictionary<string, IIngestAdapter> _adapters =
@@ -32,7 +34,8 @@ public sealed class IngestPipeline(
         var result = _adapters[envelope.Source].Adapt(envelope);
         if (result.Verdict == AdapterVerdict.Ignored)
         {
-            var level = result.Unrecognised ? LogLevel.Warning : LogLevel.Information;
+            // The request's one summary line says it was ignored; the reason is detail, unless the event is new to us.
+            var level = result.Unrecognised ? LogLevel.Warning : LogLevel.Debug;
             logger.Log(level, "Ignored {Event} delivery {CommunicationId}: {Reason}", result.EventName, result.CommunicationId, result.Reason);
         }
 
@@ -59,7 +62,7 @@ public sealed class IngestPipeline(
         var duplicates = batchDuplicates + ledgerDuplicates + heldElsewhere;
         if (claimed.Count == 0)
         {
-            return new IngestOutcome(IngestStatus.Processed, 0, duplicates, gated, 0, heldElsewhere);
+            return Counted(new IngestOutcome(IngestStatus.Processed, 0, duplicates, gated, 0, heldElsewhere));
         }
 
         var facts = claimed.Select(c => c.Row).ToArray();
@@ -76,6 +79,12 @@ public sealed class IngestPipeline(
 
         // The rows landed: completing must not be cancelled half-way by a caller who went away.
         await ledger.CompleteAsync(claimed, CancellationToken.None);
-        return new IngestOutcome(IngestStatus.Processed, facts.Length, duplicates, gated, 0, heldElsewhere);
+        return Counted(new IngestOutcome(IngestStatus.Processed, facts.Length, duplicates, gated, 0, heldElsewhere));
+    }
+
+    private IngestOutcome Counted(IngestOutcome outcome)
+    {
+        metrics.Counted(outcome);
+        return outcome;
     }
 }

@@ -10,10 +10,14 @@ namespace Ingest.Functions.Http;
 /// <summary>
 /// Checks Aloware's static credential: <c>Authorization: Bearer &lt;token&gt;</c>, or the token as the
 /// password of Basic. Compared in constant time over SHA-256 digests, so neither content nor length leaks.
+/// Several comma-separated tokens are all accepted while one is being rotated.
 /// </summary>
 public sealed class WebhookAuthenticator(IOptions<WebhookOptions> options)
 {
-    private readonly byte[] _expectedDigest = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AlowareToken));
+    private readonly byte[][] _expectedDigests = options.Value.AlowareToken
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(token => SHA256.HashData(Encoding.UTF8.GetBytes(token)))
+        .ToArray();
 
     /// <returns>Null when authorised, else a reason code for the 401.</returns>
     public string? Check(HttpRequest request)
@@ -35,7 +39,14 @@ public sealed class WebhookAuthenticator(IOptions<WebhookOptions> options)
         }
 
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        return CryptographicOperations.FixedTimeEquals(digest, _expectedDigest) ? null : "wrong_credential";
+        var matched = false;
+        foreach (var expected in _expectedDigests)
+        {
+            // Every token is compared, so the time taken does not say which one matched.
+            matched |= CryptographicOperations.FixedTimeEquals(digest, expected);
+        }
+
+        return matched ? null : "wrong_credential";
     }
 
     private static string? BasicPassword(string parameter)

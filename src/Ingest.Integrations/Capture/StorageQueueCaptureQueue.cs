@@ -55,6 +55,9 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         await _blobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 
+    /// <summary>A cheap call that proves the queue answers, for the health endpoint.</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) => _queue.GetPropertiesAsync(cancellationToken);
+
     public Task<CapturedDelivery> CaptureAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
         => Transient("capture", async () =>
         {

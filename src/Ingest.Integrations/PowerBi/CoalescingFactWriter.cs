@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
+using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
     private readonly PowerBiWriterOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<CoalescingFactWriter> _logger;
+    private readonly IngestMetrics _metrics;
     private readonly Lock _gate = new();
     private readonly List<Submission> _pending = [];
     private readonly SemaphoreSlim _wake = new(0);
@@ -38,9 +40,9 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
     private TimeSpan _lastLatency, _maxLatency, _totalLatency;
 
     public CoalescingFactWriter(
-        PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IOptions<PowerBiOptions> options, TimeProvider clock, ILogger<CoalescingFactWriter> logger)
+        PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IOptions<PowerBiOptions> options, TimeProvider clock, IngestMetrics metrics, ILogger<CoalescingFactWriter> logger)
     {
-        (_client, _dataset, _limiter, _options, _clock, _logger) = (client, dataset, limiter, options.Value.Writer, clock, logger);
+        (_client, _dataset, _limiter, _options, _clock, _metrics, _logger) = (client, dataset, limiter, options.Value.Writer, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
     }
 
@@ -262,10 +264,17 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
             }
             catch (Exception e) when (attempt < _options.MaxAttempts && RetryDelay(e, attempt) is { } delay)
             {
+                var throttled = e is PowerBiException { Status: HttpStatusCode.TooManyRequests };
                 lock (_gate)
                 {
                     _retries++;
-                    _throttled += e is PowerBiException { Status: HttpStatusCode.TooManyRequests } ? 1 : 0;
+                    _throttled += throttled ? 1 : 0;
+                }
+
+                _metrics.Retried();
+                if (throttled)
+                {
+                    _metrics.Throttled();
                 }
 
                 _logger.LogWarning("POST of {Rows} FactEvent row(s) failed ({Reason}); attempt {Attempt} of {MaxAttempts} in {Delay}", rows, e.Message, attempt + 1, _options.MaxAttempts, delay);
@@ -306,6 +315,8 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
             _maxLatency = latency > _maxLatency ? latency : _maxLatency;
             _totalLatency += latency;
         }
+
+        _metrics.Posted(rows);
 
         foreach (var submission in batch)
         {

@@ -27,6 +27,8 @@ public class IngestPipelineTests
         Assert.Equal(1, outcomes.Sum(o => o.Facts));
         Assert.Equal(1, outcomes.Sum(o => o.Duplicates));
         Assert.Equal(4, outcomes.Sum(o => o.Ignored));
+        Assert.Equal(1, _h.Meters.Sum("ingest.facts.posted"));
+        Assert.Equal(1, _h.Meters.Sum("ingest.duplicates"));
     }
 
     [Fact]
@@ -75,6 +77,8 @@ public class IngestPipelineTests
         Assert.Equal(1, outcome.Gated);
         Assert.Equal(0, outcome.Facts);
         Assert.Empty(_h.Facts);
+        Assert.Equal(1, _h.Meters.Sum("ingest.gated"));
+        Assert.Equal(0, _h.Meters.Sum("ingest.facts.posted"));
         var quarantined = await _h.Quarantine.TakeAsync(new HashSet<long> { 999 }, CancellationToken.None);
         Assert.Equal("aloware#TEXTS#5", Assert.Single(quarantined).EventKey);
     }

@@ -26,6 +26,7 @@ internal sealed class PipelineHarness
     public Mock<IPushTables> Tables { get; } = new();
 
     public SwitchableSink Sink { get; }
+    public MetricsProbe Meters { get; } = new();
     public List<(string Table, object Row)> Posted { get; } = [];
     public IngestPipeline Pipeline { get; }
 
@@ -60,6 +61,7 @@ internal sealed class PipelineHarness
             Shifts,
             Sink,
             Clock,
+            Meters.Metrics,
             NullLogger<IngestPipeline>.Instance);
     }
 

@@ -27,6 +27,23 @@ public class WebhookAuthenticatorTests
     public void AcceptsTheBearerToken() => Assert.Null(Check("Bearer s3cret-token"));
 
     [Fact]
+    public void WhileRotatingBothTokensAreAcceptedAndNothingElse()
+    {
+        var rotating = new WebhookAuthenticator(Options.Create(new WebhookOptions { AlowareToken = "old-token-1, new-token-2" }));
+        string? CheckWith(string token)
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Headers.Authorization = $"Bearer {token}";
+            return rotating.Check(context.Request);
+        }
+
+        Assert.Null(CheckWith("old-token-1"));
+        Assert.Null(CheckWith("new-token-2"));
+        Assert.Equal("wrong_credential", CheckWith("new-token-"));
+        Assert.Equal("wrong_credential", CheckWith("other"));
+    }
+
+    [Fact]
     public void AcceptsTheTokenAsTheBasicPasswordWhateverTheUser()
     {
         Assert.Null(Check(Basic("aloware", "s3cret-token")));

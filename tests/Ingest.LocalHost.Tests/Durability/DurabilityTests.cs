@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text;
 using Azure.Storage.Queues;
@@ -227,5 +228,29 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
             crash.Bury();
             dead.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task HealthProbesEachRealDependency()
+    {
+        using var host = Host();
+        var client = host.CreateClient();
+        var health = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health");
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        foreach (var name in new[] { "dynamodb", "captureQueue", "powerBi" })
+        {
+            Assert.True(health.GetProperty("dependencies").GetProperty(name).GetProperty("reachable").GetBoolean(), $"{name} unreachable");
+        }
+
+        _dynamoProxy.Cut();
+        await Task.Delay(Functions.Health.HealthReporter.CacheFor + TimeSpan.FromSeconds(1));
+        using var response = await client.GetAsync("/api/health");
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        _dynamoProxy.Restore();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("degraded", body.GetProperty("status").GetString());
+        Assert.False(body.GetProperty("dependencies").GetProperty("dynamodb").GetProperty("reachable").GetBoolean());
+        Assert.True(body.GetProperty("dependencies").GetProperty("captureQueue").GetProperty("reachable").GetBoolean());
     }
 }

@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using Ingest.Core.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ingest.Core.Telemetry;
+
+/// <summary>
+/// The product's metrics (meter <c>Ingest.Functions</c>), exported to Application Insights in Azure: what
+/// deliveries became (facts, duplicates, gated, deferred), and what the FactEvent writer did with Power BI.
+/// </summary>
+public sealed class IngestMetrics
+{
+    public const string MeterName = "Ingest.Functions";
+
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _facts;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _gated;
+    private readonly Histogram<double> _requestDuration;
+    private readonly Counter<long> _posts;
+    private readonly Histogram<long> _rowsPerPost;
+    private readonly Counter<long> _throttled;
+    private readonly Counter<long> _retries;
+
+    public IngestMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _deliveries = meter.CreateCounter<long>("ingest.deliveries", "{delivery}", "Deliveries answered, by source and status (processed, deferred, ignored)");
+        _facts = meter.CreateCounter<long>("ingest.facts.posted", "{fact}", "Facts that landed in FactEvent");
+        _duplicates = meter.CreateCounter<long>("ingest.duplicates", "{fact}", "Facts already counted or held by another worker");
+        _gated = meter.CreateCounter<long>("ingest.gated", "{fact}", "Facts of agents not on the roster, quarantined");
+        _requestDuration = meter.CreateHistogram<double>("ingest.delivery.duration", "ms", "Time from a delivery's arrival to its answer");
+        _posts = meter.CreateCounter<long>("powerbi.posts", "{post}", "FactEvent POSTs that landed");
+        _rowsPerPost = meter.CreateHistogram<long>("powerbi.rows_per_post", "{row}", "Rows carried by each landed FactEvent POST");
+        _throttled = meter.CreateCounter<long>("powerbi.throttled", "{response}", "429 answers from Power BI");
+        _retries = meter.CreateCounter<long>("powerbi.retries", "{attempt}", "POST attempts repeated after a 429, 5xx or timeout");
+    }
+
+    /// <summary>A webhook request answered: its status (processed, deferred, ignored) and how long it took.</summary>
+    public void Delivery(string source, IngestStatus status, TimeSpan duration)
+    {
+        var sourceTag = new KeyValuePair<string, object?>("source", source);
+        _deliveries.Add(1, sourceTag, new("status", status.ToString().ToLowerInvariant()));
+        _requestDuration.Record(duration.TotalMilliseconds, sourceTag);
+    }
+
+    /// <summary>What one pass of the pipeline counted, whether from a webhook request, a redrive or a replay.</summary>
+    public void Counted(IngestOutcome outcome)
+    {
+        _facts.Add(outcome.Facts);
+        _duplicates.Add(outcome.Duplicates);
+        _gated.Add(outcome.Gated);
+    }
+
+    public void Posted(int rows)
+    {
+        _posts.Add(1);
+        _rowsPerPost.Record(rows);
+    }
+
+    public void Throttled() => _throttled.Add(1);
+
+    public void Retried() => _retries.Add(1);
+}
+
+public static class IngestMetricsRegistration
+{
+    /// <summary>The meter factory and <see cref="IngestMetrics"/>, once, for whichever composition asks first.</summary>
+    public static IServiceCollection AddIngestMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton<IngestMetrics>();
+        return services;
+    }
+}
