@@ -94,6 +94,22 @@ public sealed partial class SettingsAgreementTests
         AssertSame(expected, named, "infra/azure/main.bicep");
     }
 
+    [Fact]
+    public void HostJsonKeepsTheRedriveAndTheLedgerConsistent()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "host.json")));
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+        var functionTimeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The local host's redrive poisons after the same number of attempts as the queue trigger.
+        Assert.Equal(new Core.Capture.CaptureOptions().MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
+        // A worker stopped at the timeout must be gone before its ledger claims lapse, or two live workers could post one fact.
+        Assert.True(functionTimeout < new LedgerOptions().LeaseDuration, $"functionTimeout {functionTimeout} must be shorter than the ledger lease");
+        // The trigger must read the base64 the capture client writes; and Aloware never retries, so the host must not shed load with 429s.
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        Assert.False(host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("dynamicThrottlesEnabled").GetBoolean());
+    }
+
     private static void AssertSame(IEnumerable<string> read, IReadOnlySet<string> listed, string where)
     {
         var missing = read.Where(n => !listed.Contains(n)).ToArray();
