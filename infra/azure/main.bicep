@@ -68,6 +68,14 @@ param alowareApiToken string = ''
 param powerBiClientSecret string
 
 @secure()
+@description('HubSpot app client secret (signs webhook deliveries); empty leaves HubSpot off.')
+param hubSpotClientSecret string = ''
+
+@secure()
+@description('HubSpot private app access token for CRM reads; required with hubSpotClientSecret.')
+param hubSpotAccessToken string = ''
+
+@secure()
 param awsAccessKeyId string
 
 @secure()
@@ -76,6 +84,7 @@ param awsSecretAccessKey string
 var storageName = toLower('${name}${uniqueString(resourceGroup().id)}')
 var packageContainer = 'app-package'
 var vaultName = '${name}-kv-${uniqueString(resourceGroup().id)}'
+var appName = '${name}-func-${uniqueString(resourceGroup().id)}'
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${name}-logs'
@@ -158,6 +167,8 @@ var secrets = {
   'aloware-webhook-token': alowareWebhookToken
   'aloware-api-token': alowareApiToken
   'powerbi-client-secret': powerBiClientSecret
+  'hubspot-client-secret': hubSpotClientSecret
+  'hubspot-access-token': hubSpotAccessToken
   'aws-access-key-id': awsAccessKeyId
   'aws-secret-access-key': awsSecretAccessKey
 }
@@ -181,7 +192,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${name}-func-${uniqueString(resourceGroup().id)}'
+  name: appName
   location: location
   kind: 'functionapp,linux'
   identity: { type: 'SystemAssigned' }
@@ -224,6 +235,14 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Aloware__MemberIds', value: alowareMemberIds }
         { name: 'Aloware__MembersUrlTemplate', value: alowareMembersUrlTemplate }
         { name: 'Aloware__DimAgentSyncSchedule', value: '0 0 6 * * *' }
+        { name: 'HUBSPOT_CLIENT_SECRET', value: empty(hubSpotClientSecret) ? '' : secretRef(vault.name, 'hubspot-client-secret') }
+        { name: 'HUBSPOT_WEBHOOK_URL', value: empty(hubSpotClientSecret) ? '' : 'https://${appName}.azurewebsites.net/api/webhook/hubspot' }
+        { name: 'HUBSPOT_ACCESS_TOKEN', value: empty(hubSpotAccessToken) ? '' : secretRef(vault.name, 'hubspot-access-token') }
+        { name: 'HUBSPOT_API_BASE_URL', value: 'https://api.hubapi.com' }
+        { name: 'HubSpot__AllowLegacySignatures', value: 'false' }
+        { name: 'HubSpot__MaxRequestsPer10Seconds', value: '80' }
+        { name: 'HubSpot__CacheDuration', value: '00:10:00' }
+        { name: 'Metrics__EmailsSource', value: '' }
         { name: 'Webhook__MaxBodyBytes', value: '262144' }
         { name: 'Ledger__LeaseDuration', value: '00:10:00' }
         { name: 'Ledger__Retention', value: '35.00:00:00' }

@@ -37,6 +37,7 @@ public static class DependencyInjection
         services.AddDynamoDbState(configuration);
         services.AddStorageCapture(configuration, captureBackend);
         services.AddAloware(configuration);
+        services.AddHubSpot(configuration);
         services.AddIngestCore(configuration);
         services.AddPowerBi(configuration, powerBiHandler);
         services.AddSingleton<WebhookAuthenticator>();

@@ -36,7 +36,7 @@ public sealed class WebhookFunction(
             return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"No webhook source named '{source}'.", "source");
         }
 
-        if (authenticator.Check(request) is { } reason)
+        if (authenticator.CheckBeforeReading(source, request) is { } reason)
         {
             logger.LogWarning("Refused a {Source} delivery: {Reason}", source, reason);
             return Problems.Unauthorized(reason);
@@ -46,6 +46,12 @@ public sealed class WebhookFunction(
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (authenticator.CheckAfterReading(source, request, envelope!.Body.Span) is { } signatureReason)
+        {
+            logger.LogWarning("Refused a {Source} delivery: {Reason}", source, signatureReason);
+            return Problems.Unauthorized(signatureReason);
         }
 
         using var requestScope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = envelope!.Source, ["RequestId"] = envelope.RequestId });
@@ -68,6 +74,13 @@ public sealed class WebhookFunction(
         {
             logger.LogError(e, "The capture store is down; delivery {RequestId} was refused with 503", envelope.RequestId);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Capture store unavailable", "The delivery could not be stored; nothing was accepted.");
+        }
+
+        if (classified.Candidates.Count > 0)
+        {
+            // Enrichment reads the source's API, which may be slow or rate-limited, and HubSpot retries any answer
+            // slower than 5 s: the capture is what it needed; the redrive enriches and counts.
+            return Finish(envelope, IngestOutcome.AcceptedDelivery, started);
         }
 
         IngestOutcome outcome;
@@ -115,7 +128,7 @@ public sealed class WebhookFunction(
     private static ObjectResult Answer(IngestOutcome outcome)
     {
         var body = new WebhookAnswer(outcome.Status.ToString().ToLowerInvariant(), outcome.Facts, outcome.Duplicates, outcome.Gated, outcome.Ignored);
-        return new ObjectResult(body) { StatusCode = outcome.Status == IngestStatus.Deferred ? StatusCodes.Status202Accepted : StatusCodes.Status200OK };
+        return new ObjectResult(body) { StatusCode = outcome.Status is IngestStatus.Deferred or IngestStatus.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK };
     }
 }
 

@@ -3,6 +3,9 @@ using Azure.Core;
 using Azure.Identity;
 using Ingest.Core.Configuration;
 using Ingest.Core.Telemetry;
+using Ingest.Core.Adapters;
+using Ingest.Core.Adapters.HubSpot;
+using Ingest.Integrations.HubSpot;
 using Ingest.Core.Storage;
 using Ingest.Core.Capture;
 using Ingest.Core.Admin.Dimensions;
@@ -112,6 +115,32 @@ public static class DependencyInjection
         services.AddSingleton<IPushBudget, DynamoPushBudget>();
         services.AddSingleton<IDesiredStateStore, DynamoDesiredStateStore>();
         services.AddSingleton<IDependencyProbe, DynamoProbe>();
+        return services;
+    }
+
+    /// <summary>
+    /// HubSpot's CRM API and the enricher that settles HubSpot candidates, when HubSpot is configured
+    /// (<c>HUBSPOT_CLIENT_SECRET</c>): a typed client with the private-app token, the standard resilience
+    /// handler (retries 429 after Retry-After, and 5xx) and, per attempt, this instance's request budget.
+    /// </summary>
+    public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!SettingsBinding.Read<HubSpotOptions>(configuration, HubSpotOptions.Section).Configured)
+        {
+            return services;
+        }
+
+        services.AddSingleton(sp => new HubSpotRequestBudget(sp.GetRequiredService<IOptions<HubSpotOptions>>().Value.MaxRequestsPer10Seconds));
+        var client = services.AddHttpClient<HubSpotClient>((sp, http) =>
+        {
+            var hubSpot = sp.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+            http.BaseAddress = new Uri(hubSpot.ApiBaseUrl.TrimEnd('/') + "/");
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", hubSpot.AccessToken);
+        });
+        client.RemoveAllLoggers(); // per-request logs are noise beside the one summary line per delivery
+        client.AddStandardResilienceHandler();
+        client.AddHttpMessageHandler(sp => new HubSpotRateLimitHandler(sp.GetRequiredService<HubSpotRequestBudget>())); // inner: every attempt pays
+        services.AddSingleton<IEventEnricher, HubSpotEnricher>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using Ingest.Core.Admin;
+using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Capture;
 using Ingest.Core.Time;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,14 @@ internal static class CoreSettings
             .Validate(o => o.Retention >= TimeSpan.FromDays(1), "Ledger__Retention must be at least one day (e.g. 35.00:00:00).");
 
         AddAdmin(services, configuration);
+        services.AddSettings<HubSpotOptions>(configuration, HubSpotOptions.Section)
+            .Validate(o => !o.Configured || Uri.TryCreate(o.WebhookUrl, UriKind.Absolute, out _), "HUBSPOT_WEBHOOK_URL must be the public URL HubSpot calls (https://<app>/api/webhook/hubspot) when HUBSPOT_CLIENT_SECRET is set.")
+            .Validate(o => !o.Configured || !string.IsNullOrWhiteSpace(o.AccessToken), "HUBSPOT_ACCESS_TOKEN must be the private app's token when HUBSPOT_CLIENT_SECRET is set.")
+            .Validate(o => Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out _), "HUBSPOT_API_BASE_URL must be an absolute URL.")
+            .Validate(o => o.MaxRequestsPer10Seconds is >= 1 and <= 190, "HubSpot__MaxRequestsPer10Seconds must be between 1 and 190.")
+            .Validate(o => o.CacheDuration > TimeSpan.Zero, "HubSpot__CacheDuration must be positive.");
+        services.AddSettings<MetricsOptions>(configuration, MetricsOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.EmailsSource) || o.EmailsSource is "aloware" or "hubspot", "Metrics__EmailsSource must be aloware or hubspot (empty: hubspot when HubSpot is configured).");
         services.AddSettings<CaptureOptions>(configuration, CaptureOptions.Section)
             .Validate(o => o.RedriveDelay > TimeSpan.Zero && o.VisibilityTimeout > TimeSpan.Zero, "Capture__RedriveDelay and Capture__VisibilityTimeout must be positive.")
             .Validate(o => o.MaxDequeueCount >= 1, "Capture__MaxDequeueCount must be at least 1.")

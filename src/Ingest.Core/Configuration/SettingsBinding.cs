@@ -22,6 +22,15 @@ public static class SettingsBinding
             .ValidateOnStart();
     }
 
+    /// <summary>The settings as bound, for the few choices made while composing (which adapters to register).</summary>
+    public static T Read<T>(IConfiguration configuration, string section)
+        where T : class, new()
+    {
+        var options = configuration.GetSection(section).Get<T>() ?? new T();
+        ApplyFlatNames(options, configuration);
+        return options;
+    }
+
     /// <summary>Flat names override what the section bound; fallback names fill what it left empty.</summary>
     private static void ApplyFlatNames(object options, IConfiguration configuration)
     {

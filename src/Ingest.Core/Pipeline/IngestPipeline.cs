@@ -14,6 +14,7 @@ namespace Ingest.Core.Pipeline;
 /// </summary>
 public sealed class IngestPipeline(
     IEnumerable<IIngestAdapter> adapters,
+    IEnumerable<IEventEnricher> enrichers,
     FactMapper mapper,
     RosterGate gate,
     LedgerStep ledger,
@@ -26,6 +27,9 @@ public sealed class IngestPipeline(
 {
     private readonly Dictionary<string, IIngestAdapter> _adapters =
         adapters.ToDictionary(a => a.Source, StringComparer.OrdinalIgnoreCase);
+
+    private readonly Dictionary<string, IEventEnricher> _enrichers =
+        enrichers.ToDictionary(e => e.Source, StringComparer.OrdinalIgnoreCase);
 
     public bool Accepts(string source) => _adapters.ContainsKey(source);
 
@@ -46,9 +50,15 @@ public sealed class IngestPipeline(
     /// <exception cref="Exception">Any downstream fault: the delivery stays captured and is retried later.</exception>
     public async Task<IngestOutcome> ProcessAsync(AdapterResult classified, CancellationToken cancellationToken)
     {
+        var events = classified.Events;
+        foreach (var fromOneSource in classified.Candidates.GroupBy(c => c.Source))
+        {
+            events = [.. events, .. await _enrichers[fromOneSource.Key].EnrichAsync(fromOneSource.ToArray(), cancellationToken)];
+        }
+
         var rules = await shifts.GetAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var rows = classified.Events.Select(e => mapper.Map(e, rules, now)).ToArray();
+        var rows = events.Select(e => mapper.Map(e, rules, now)).ToArray();
         return await ProcessRowsAsync(rows, cancellationToken);
     }
 

@@ -119,6 +119,16 @@ public class AlowareAdapterTests
         Assert.Equal(MetricId.EMAILS, e.Metric);
     }
 
+    [Fact]
+    public void WhenHubSpotCountsEmailsAnAlowareEmailIsIgnored()
+    {
+        var result = new AlowareAdapter(countEmails: false).Adapt(new IngestEnvelope("aloware", "r", DateTimeOffset.UtcNow,
+            System.Text.Encoding.UTF8.GetBytes("""{"event":"OutboundEmail-DispositionCompleted","body":{"id":9,"type":5,"direction":2,"user_id":7}}""")));
+
+        Assert.Equal(AdapterVerdict.Ignored, result.Verdict);
+        Assert.Contains("HubSpot", result.Reason);
+    }
+
     [Theory]
     [InlineData(3, "conference")]
     [InlineData(4, "ringless voicemail")]

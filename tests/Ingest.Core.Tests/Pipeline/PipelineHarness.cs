@@ -54,6 +54,7 @@ internal sealed class PipelineHarness
         Sink = new SwitchableSink(new DirectFactSink(Tables.Object));
         Pipeline = new IngestPipeline(
             [new AlowareAdapter()],
+            [],
             new FactMapper(BusinessCalendar.ForZoneId("America/New_York")),
             new RosterGate(Roster, Quarantine, NullLogger<RosterGate>.Instance),
             new LedgerStep(Ledger, NullLogger<LedgerStep>.Instance),

@@ -8,7 +8,8 @@ namespace Ingest.Core.Adapters.Aloware;
 /// because relays mislabel events) and maps what is countable: a call whose disposition is final,
 /// an SMS, an email. Everything else is ignored with a reason.
 /// </summary>
-public sealed class AlowareAdapter : IIngestAdapter
+/// <param name="countEmails">False when HubSpot counts EMAILS (<c>Metrics__EmailsSource</c>), so one email never counts twice.</param>
+public sealed class AlowareAdapter(bool countEmails = true) : IIngestAdapter
 {
     public const string SourceName = "aloware";
 
@@ -29,7 +30,7 @@ public sealed class AlowareAdapter : IIngestAdapter
         return Classify(fields, envelope.ReceivedAtUtc.UtcDateTime);
     }
 
-    private static AdapterResult Classify(AlowareFields fields, DateTime receivedAtUtc)
+    private AdapterResult Classify(AlowareFields fields, DateTime receivedAtUtc)
     {
         var name = fields.EventName;
         var id = fields.Id ?? fields.NestedCommunicationId;
@@ -74,6 +75,11 @@ public sealed class AlowareAdapter : IIngestAdapter
                 if (disposition == AlowareCodes.DispositionInProgress)
                 {
                     return AdapterResult.Ignored("a message still in progress", name, id);
+                }
+
+                if (type == AlowareCodes.TypeEmail && !countEmails)
+                {
+                    return AdapterResult.Ignored("an email: EMAILS are counted from HubSpot (Metrics__EmailsSource)", name, id);
                 }
 
                 metric = type == AlowareCodes.TypeSms ? MetricId.TEXTS : MetricId.EMAILS;

@@ -1,0 +1,47 @@
+using Ingest.Core.Configuration;
+
+namespace Ingest.Core.Adapters.HubSpot;
+
+/// <summary>HubSpot's webhooks and CRM API (section <c>HubSpot</c>; DESIGN.md fixes the flat names).</summary>
+public sealed class HubSpotOptions
+{
+    public const string Section = "HubSpot";
+
+    /// <summary>The app's client secret, which signs every delivery. Empty: HubSpot is not configured and its route answers 404.</summary>
+    [FlatSetting("HUBSPOT_CLIENT_SECRET")]
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The public URL HubSpot calls, exactly as in the app's webhook settings: signatures are over it, not the URL a proxy forwards.</summary>
+    [FlatSetting("HUBSPOT_WEBHOOK_URL")]
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The private app's access token for CRM reads (sent as Bearer; never logged).</summary>
+    [FlatSetting("HUBSPOT_ACCESS_TOKEN")]
+    public string? AccessToken { get; set; }
+
+    [FlatSetting("HUBSPOT_API_BASE_URL")]
+    public string ApiBaseUrl { get; set; } = "https://api.hubapi.com";
+
+    /// <summary>Also accept signature v1 and v2 (workflow webhook actions send v2); v3 only by default.</summary>
+    public bool AllowLegacySignatures { get; set; }
+
+    /// <summary>CRM requests per 10 seconds, under the private app's 100 (Free/Starter) with room for others.</summary>
+    public int MaxRequestsPer10Seconds { get; set; } = 80;
+
+    /// <summary>How long the owners list and the ticket pipelines are kept before they are read again.</summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    public bool Configured => !string.IsNullOrWhiteSpace(ClientSecret);
+}
+
+/// <summary>Which source counts EMAILS (section <c>Metrics</c>), so one email is never counted twice.</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary><c>aloware</c> or <c>hubspot</c>; empty means hubspot when HubSpot is configured, else aloware.</summary>
+    public string? EmailsSource { get; set; }
+
+    public bool HubSpotCountsEmails(HubSpotOptions hubSpot)
+        => string.IsNullOrWhiteSpace(EmailsSource) ? hubSpot.Configured : string.Equals(EmailsSource, "hubspot", StringComparison.OrdinalIgnoreCase);
+}

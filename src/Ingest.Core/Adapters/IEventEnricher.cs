@@ -1,0 +1,13 @@
+namespace Ingest.Core.Adapters;
+
+/// <summary>
+/// Reads what a source's events leave out (owner, direction, pipeline state) from the source's API and
+/// returns the candidates that count. It does I/O, so it runs after capture, like every downstream call.
+/// </summary>
+public interface IEventEnricher
+{
+    string Source { get; }
+
+    /// <exception cref="Exception">The source's API failed: the delivery stays captured and is redriven.</exception>
+    Task<IReadOnlyList<CountableEvent>> EnrichAsync(IReadOnlyList<EnrichmentCandidate> candidates, CancellationToken cancellationToken);
+}

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingest.Integrations.HubSpot;
+
+public sealed record HubSpotObject([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("properties")] Dictionary<string, string?> Properties);
+
+public sealed record HubSpotStage([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("metadata")] Dictionary<string, string?>? Metadata);
+
+public sealed record HubSpotPipeline([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("stages")] List<HubSpotStage> Stages);
+
+public sealed record HubSpotOwner([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("email")] string? Email);
+
+/// <summary>
+/// HubSpot's CRM REST API, typed (HUBSPOT.md "Enrichment"): batch reads of up to 100 objects, the ticket
+/// pipelines, the owners. The private-app token, the base URL, the client-side rate limit and the retries
+/// (429 with Retry-After, 5xx) are the HttpClient's handlers; see <c>AddHubSpot</c>.
+/// </summary>
+public sealed class HubSpotClient(HttpClient http)
+{
+    public const int MaxBatch = 100;
+
+    private sealed record BatchRead([property: JsonPropertyName("properties")] string[] Properties, [property: JsonPropertyName("inputs")] Input[] Inputs);
+
+    private sealed record Input([property: JsonPropertyName("id")] string Id);
+
+    private sealed record Results<T>([property: JsonPropertyName("results")] List<T> Items, [property: JsonPropertyName("paging")] Paging? Paging);
+
+    private sealed record Paging([property: JsonPropertyName("next")] Next? Next);
+
+    private sealed record Next([property: JsonPropertyName("after")] string? After);
+
+    /// <param name="objectType"><c>emails</c> or <c>tickets</c>.</param>
+    public async Task<IReadOnlyList<HubSpotObject>> BatchReadAsync(string objectType, IReadOnlyCollection<long> ids, string[] properties, CancellationToken cancellationToken)
+    {
+        var found = new List<HubSpotObject>(ids.Count);
+        foreach (var chunk in ids.Distinct().Chunk(MaxBatch))
+        {
+            var request = new BatchRead(properties, chunk.Select(id => new Input(id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+            using var response = await http.PostAsJsonAsync($"crm/v3/objects/{objectType}/batch/read", request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            found.AddRange((await response.Content.ReadFromJsonAsync<Results<HubSpotObject>>(cancellationToken))!.Items);
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlyList<HubSpotPipeline>> TicketPipelinesAsync(CancellationToken cancellationToken)
+        => (await http.GetFromJsonAsync<Results<HubSpotPipeline>>("crm/v3/pipelines/tickets", cancellationToken))!.Items;
+
+    public async Task<IReadOnlyList<HubSpotOwner>> OwnersAsync(CancellationToken cancellationToken)
+    {
+        var owners = new List<HubSpotOwner>();
+        string? after = null;
+        do
+        {
+            var page = (await http.GetFromJsonAsync<Results<HubSpotOwner>>($"crm/v3/owners?limit=100{(after is null ? "" : "&after=" + Uri.EscapeDataString(after))}", cancellationToken))!;
+            owners.AddRange(page.Items);
+            after = page.Paging?.Next?.After;
+        }
+        while (after is not null);
+
+        return owners;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Testing;
+
+/// <summary>
+/// HubSpot's CRM API over real HTTP on loopback, as HUBSPOT.md describes it: Bearer private-app token, batch reads
+/// of up to 100 emails or tickets, the ticket pipelines with each stage's <c>ticketState</c>, the owners (paged two
+/// at a time, so paging is exercised), and 429 with <c>Retry-After: 1</c> beyond a per-10-second budget.
+/// </summary>
+public sealed class FakeHubSpot : IAsyncDisposable
+{
+    public const string Token = "fake-hubspot-private-app-token";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<DateTimeOffset> _recent = new();
+    private int _requests, _throttled, _largestBatch, _throttleNext;
+
+    private FakeHubSpot(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public ConcurrentDictionary<long, Dictionary<string, string?>> Emails { get; } = new();
+    public ConcurrentDictionary<long, Dictionary<string, string?>> Tickets { get; } = new();
+
+    /// <summary>Stage id → ticketState (OPEN or CLOSED), in one pipeline.</summary>
+    public ConcurrentDictionary<string, string> Stages { get; } = new(new Dictionary<string, string> { ["1"] = "OPEN", ["2"] = "OPEN", ["4"] = "CLOSED" });
+
+    /// <summary>Owner id → email.</summary>
+    public ConcurrentDictionary<string, string> Owners { get; } = new();
+
+    /// <summary>Requests allowed per 10 seconds before 429; null for no limit.</summary>
+    public int? Budget { get; set; }
+
+    /// <summary>The next <paramref name="count"/> requests answer 429, as when another integration spent the budget.</summary>
+    public void ThrottleNext(int count) => Volatile.Write(ref _throttleNext, count);
+
+    public int Requests => Volatile.Read(ref _requests);
+    public int Throttled => Volatile.Read(ref _throttled);
+    public int LargestBatch => Volatile.Read(ref _largestBatch);
+
+    public void AddEmail(long id, string ownerId, string direction, DateTimeOffset at)
+        => Emails[id] = new() { ["hubspot_owner_id"] = ownerId, ["hs_email_direction"] = direction, ["hs_timestamp"] = at.ToString("O") };
+
+    public void AddTicket(long id, string ownerId, string stage)
+        => Tickets[id] = new() { ["hubspot_owner_id"] = ownerId, ["hs_pipeline"] = "0", ["hs_pipeline_stage"] = stage };
+
+    public static async Task<FakeHubSpot> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeHubSpot(app);
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref fake._requests);
+            if (context.Request.Headers.Authorization != $"Bearer {Token}")
+            {
+                context.Response.StatusCode = 401;
+                await context.Response.WriteAsJsonAsync(new { status = "error", category = "INVALID_AUTHENTICATION" });
+                return;
+            }
+
+            if (Interlocked.Decrement(ref fake._throttleNext) >= 0 || fake.OverBudget())
+            {
+                Interlocked.Increment(ref fake._throttled);
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "1";
+                await context.Response.WriteAsJsonAsync(new { status = "error", category = "RATE_LIMITS" });
+                return;
+            }
+
+            await next(context);
+        });
+        app.MapPost("/crm/v3/objects/{type}/batch/read", async (string type, HttpContext context) =>
+        {
+            var request = await JsonDocument.ParseAsync(context.Request.Body);
+            var ids = request.RootElement.GetProperty("inputs").EnumerateArray().Select(i => long.Parse(i.GetProperty("id").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            if (ids.Length > 100)
+            {
+                return Results.Json(new { status = "error", message = "at most 100 inputs" }, statusCode: 400);
+            }
+
+            InterlockedMax(ref fake._largestBatch, ids.Length);
+            var store = type == "emails" ? fake.Emails : fake.Tickets;
+            var results = ids.Where(store.ContainsKey).Select(id => new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), properties = store[id] });
+            return Results.Json(new { status = "COMPLETE", results });
+        });
+        app.MapGet("/crm/v3/pipelines/tickets", () => Results.Json(new
+        {
+            results = new[] { new { id = "0", label = "Support", stages = fake.Stages.Select(s => new { id = s.Key, label = "Stage " + s.Key, metadata = new { ticketState = s.Value } }) } },
+        }));
+        app.MapGet("/crm/v3/owners", (HttpContext context) =>
+        {
+            var all = fake.Owners.OrderBy(o => o.Key, StringComparer.Ordinal).ToArray();
+            var after = int.TryParse(context.Request.Query["after"], out var a) ? a : 0;
+            var page = all.Skip(after).Take(2).Select(o => new { id = o.Key, email = o.Value, firstName = "Rep", lastName = o.Key });
+            object? paging = after + 2 < all.Length ? new { next = new { after = (after + 2).ToString(System.Globalization.CultureInfo.InvariantCulture) } } : null;
+            return Results.Json(new { results = page, paging });
+        });
+        await app.StartAsync();
+        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return fake;
+    }
+
+    private bool OverBudget()
+    {
+        if (Budget is not { } budget)
+        {
+            return false;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        lock (_recent)
+        {
+            while (_recent.TryPeek(out var oldest) && now - oldest > TimeSpan.FromSeconds(10))
+            {
+                _recent.TryDequeue(out _);
+            }
+
+            if (_recent.Count >= budget)
+            {
+                return true;
+            }
+
+            _recent.Enqueue(now);
+            return false;
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
