@@ -60,6 +60,8 @@ public class SettingsValidationTests
     [InlineData("Capture:Backend", "Kafka", "Capture__Backend")]
     [InlineData("PowerBi:Writer:Mode", "Fast", "PowerBi__Writer__Mode")]
     [InlineData("Logging:Level", "Chatty", "Logging__Level")]
+    [InlineData("HUBSPOT_CLIENT_SECRET", "a-secret", "HUBSPOT_WEBHOOK_URL")]
+    [InlineData("Metrics:EmailsSource", "gmail", "Metrics__EmailsSource")]
     [InlineData("Capture:RedriveConcurrency", "0", "Capture__RedriveConcurrency")]
     public void ABadSettingFailsTheStartNamingTheSetting(string key, string value, string named)
     {

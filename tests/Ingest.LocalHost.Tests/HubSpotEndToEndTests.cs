@@ -168,4 +168,13 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ignored", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task WithHubSpotConfiguredAnAlowareEmailIsNotCountedASecondTime()
+    {
+        var answer = await _host.AnswerOfAsync("""{"event":"OutboundEmail-DispositionCompleted","body":{"id":9,"type":5,"direction":2,"user_id":101,"created_at":"2026-11-26 15:00:00"}}""");
+
+        Assert.Equal("ignored", answer.GetProperty("status").GetString());
+        Assert.DoesNotContain(await _host.RowsAsync("FactEvent"), r => r.GetProperty("MetricID").GetString() == "EMAILS");
+    }
 }
