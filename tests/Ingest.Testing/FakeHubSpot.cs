@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Ingest.Testing;
 
@@ -54,10 +49,7 @@ public sealed class FakeHubSpot : IAsyncDisposable
 
     public static async Task<FakeHubSpot> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var fake = new FakeHubSpot(app);
         app.Use(async (context, next) =>
         {
@@ -106,8 +98,7 @@ public sealed class FakeHubSpot : IAsyncDisposable
             object? paging = after + 2 < all.Length ? new { next = new { after = (after + 2).ToString(System.Globalization.CultureInfo.InvariantCulture) } } : null;
             return Results.Json(new { results = page, paging });
         });
-        await app.StartAsync();
-        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        fake.BaseAddress = await LoopbackApp.StartAsync(app);
         return fake;
     }
 

@@ -1,10 +1,6 @@
+using Ingest.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Ingest.Integrations.Tests.Aloware;
 
@@ -38,10 +34,7 @@ public sealed class FakeAloware : IAsyncDisposable
 
     public static async Task<FakeAloware> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var fake = new FakeAloware(app);
         app.MapGet("/api/v1/webhook/users", (HttpContext context) =>
         {
@@ -57,8 +50,7 @@ public sealed class FakeAloware : IAsyncDisposable
         });
         app.MapGet("/ring-groups/{id:long}/members", (long id, HttpContext context) =>
             id == 7 && context.Request.Query["api_token"] == Token ? Results.Json(fake.Members.Select(m => new { id = m })) : Results.NotFound());
-        await app.StartAsync();
-        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        fake.BaseAddress = await LoopbackApp.StartAsync(app);
         return fake;
     }
 
