@@ -38,8 +38,7 @@ public sealed class WebhookFunction(
 
         if (authenticator.CheckBeforeReading(source, request) is { } reason)
         {
-            logger.LogWarning("Refused a {Source} delivery: {Reason}", source, reason);
-            return Problems.Unauthorized(reason);
+            return Refuse(source, reason);
         }
 
         var (envelope, problem) = await reader.ReadAsync(request, source, cancellationToken);
@@ -50,8 +49,7 @@ public sealed class WebhookFunction(
 
         if (authenticator.CheckAfterReading(source, request, envelope!.Body.Span) is { } signatureReason)
         {
-            logger.LogWarning("Refused a {Source} delivery: {Reason}", source, signatureReason);
-            return Problems.Unauthorized(signatureReason);
+            return Refuse(source, signatureReason);
         }
 
         using var requestScope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = envelope!.Source, ["RequestId"] = envelope.RequestId });
@@ -99,6 +97,12 @@ public sealed class WebhookFunction(
         }
 
         return Finish(envelope, outcome, started);
+    }
+
+    private IActionResult Refuse(string source, string reason)
+    {
+        logger.LogWarning("Refused a {Source} delivery: {Reason}", source, reason);
+        return Problems.Unauthorized(reason);
     }
 
     /// <summary>The request's one summary line (a deferral at Warning, with the fault) and its metrics, then the answer.</summary>

@@ -39,7 +39,7 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
         var emailObjects = emails.Length == 0 ? [] : await client.BatchReadAsync("emails", emails.Select(e => e.ObjectId).ToArray(), EmailProperties, cancellationToken);
         var ticketObjects = tickets.Length == 0 ? [] : await client.BatchReadAsync("tickets", tickets.Select(t => t.ObjectId).ToArray(), TicketProperties, cancellationToken);
 
-        var agents = await AgentsByEmailAsync(cancellationToken);
+        var agentOf = await AgentResolverAsync(emailObjects.Concat(ticketObjects), cancellationToken);
         var counted = new List<CountableEvent>();
         foreach (var email in emailObjects)
         {
@@ -51,14 +51,14 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
             }
 
             var at = ParseTime(Property(email, "hs_timestamp")) ?? emails.First(e => e.ObjectId == Id(email)).OccurredAtUtc;
-            counted.Add(new CountableEvent(Source, MetricId.EMAILS, Id(email), await AgentAsync(Property(email, "hubspot_owner_id"), agents, cancellationToken), "Outbound", "Sent", at, null, null));
+            counted.Add(new CountableEvent(Source, MetricId.EMAILS, Id(email), agentOf(Property(email, "hubspot_owner_id")), "Outbound", "Sent", at, null, null));
         }
 
         foreach (var ticket in ticketObjects)
         {
             // The first close in the batch (they are in occurredAt order); the ledger keeps later ones from counting again.
             var closedAt = tickets.First(t => t.ObjectId == Id(ticket)).OccurredAtUtc;
-            counted.Add(new CountableEvent(Source, MetricId.CASES, Id(ticket), await AgentAsync(Property(ticket, "hubspot_owner_id"), agents, cancellationToken), "None", "Closed", closedAt, null, null));
+            counted.Add(new CountableEvent(Source, MetricId.CASES, Id(ticket), agentOf(Property(ticket, "hubspot_owner_id")), "None", "Closed", closedAt, null, null));
         }
 
         return counted;
@@ -86,26 +86,34 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
         return changes.Where(c => closed.GetValueOrDefault(c.Value!)).ToArray();
     }
 
-    private async Task<long> AgentAsync(string? ownerId, IReadOnlyDictionary<string, long> agents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Owner id → agent id for these objects, reading the owners again at most once if one is unknown. No owner
+    /// gives -1, an owner who is no agent gives -ownerId: the roster gate quarantines both.
+    /// </summary>
+    private async Task<Func<string?, long>> AgentResolverAsync(IEnumerable<HubSpotObject> objects, CancellationToken cancellationToken)
     {
-        if (!long.TryParse(ownerId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner) || owner <= 0)
-        {
-            return -1; // no owner: the gate quarantines it like an unknown agent
-        }
-
+        var agents = await AgentsByEmailAsync(cancellationToken);
         var owners = await _emailByOwner.GetAsync(refresh: false, cancellationToken);
-        if (!owners.ContainsKey(ownerId!))
+        if (objects.Select(o => Property(o, "hubspot_owner_id")).Any(id => !string.IsNullOrEmpty(id) && !owners.ContainsKey(id)))
         {
             owners = await _emailByOwner.GetAsync(refresh: true, cancellationToken);
         }
 
-        if (owners.TryGetValue(ownerId!, out var email) && agents.TryGetValue(email, out var agent))
+        return ownerId =>
         {
-            return agent;
-        }
+            if (!long.TryParse(ownerId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner) || owner <= 0)
+            {
+                return -1;
+            }
 
-        logger.LogWarning("HubSpot owner {OwnerId} matches no agent on the roster by email; its facts are gated", ownerId);
-        return -owner;
+            if (owners.TryGetValue(ownerId!, out var email) && agents.TryGetValue(email, out var agent))
+            {
+                return agent;
+            }
+
+            logger.LogWarning("HubSpot owner {OwnerId} matches no agent on the roster by email; its facts are gated", ownerId);
+            return -owner;
+        };
     }
 
     private async Task<IReadOnlyDictionary<string, long>> AgentsByEmailAsync(CancellationToken cancellationToken)
