@@ -168,7 +168,7 @@ public static class DependencyInjection
     /// </summary>
     public static IServiceCollection AddStorageCapture(this IServiceCollection services, IConfiguration configuration, string defaultBackend)
     {
-        var backend = configuration["Capture:Backend"] ?? defaultBackend;
+        var backend = SettingsBinding.Read<StorageCaptureOptions>(configuration, CaptureOptions.Section).Backend is { Length: > 0 } chosen ? chosen : defaultBackend;
         services.AddSettings<StorageCaptureOptions>(configuration, CaptureOptions.Section)
             .Validate(_ => backend is "InMemory" or "StorageQueue", "Capture__Backend must be InMemory or StorageQueue.")
             .Validate(o => backend != "StorageQueue" || !string.IsNullOrWhiteSpace(o.Connection) || !string.IsNullOrWhiteSpace(o.AccountName),
