@@ -1,5 +1,6 @@
-// Ingest.Functions on Azure: a Flex Consumption Function App (.NET 10 isolated) with a system-assigned
-// managed identity, its storage (host state, deployment package, capture queue, poison queue, claim-check
+// Ingest.Functions on Azure: a Flex Consumption Function App (.NET 10 isolated) with a user-assigned
+// managed identity (granted its roles before the site exists, so Key Vault references resolve on the first
+// start), its storage (host state, deployment package, capture queue, poison queue, claim-check
 // container), Application Insights, and a Key Vault holding every secret the app reads.
 // Deploy: see infra/README.md. The DynamoDB table is on AWS: infra/aws/dynamodb.template.json.
 
@@ -191,21 +192,29 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
+// Created first and granted its roles (below) before the site exists: a system-assigned identity is only
+// granted after the site starts, and until the grant propagates every Key Vault reference stays a literal.
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${name}-id'
+  location: location
+}
+
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
   kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
+  identity: { type: 'UserAssigned', userAssignedIdentities: { '${identity.id}': {} } }
+  dependsOn: [storageRoles, vaultRole, insightsRole]
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    keyVaultReferenceIdentity: 'SystemAssigned'
+    keyVaultReferenceIdentity: identity.id
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
           value: '${storage.properties.primaryEndpoints.blob}${packageContainer}'
-          authentication: { type: 'SystemAssignedIdentity' }
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
         }
       }
       scaleAndConcurrency: {
@@ -216,78 +225,91 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
-      // One entry per line: tests/Ingest.LocalHost.Tests/SettingsAgreementTests.cs reads the names.
-      appSettings: [
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
-        { name: 'ALOWARE_WEBHOOK_TOKEN', value: secretRef(vault.name, 'aloware-webhook-token') }
-        { name: 'BUSINESS_TIME_ZONE', value: businessTimeZone }
-        { name: 'ADMIN_HMAC_SECRET', value: secretRef(vault.name, 'admin-hmac-secret') }
-        { name: 'ADMIN_API_KEY', value: empty(adminApiKey) ? '' : secretRef(vault.name, 'admin-api-key') }
-        { name: 'ADMIN_IP_ALLOWLIST', value: adminIpAllowlist }
-        { name: 'Admin__TrustedProxies', value: '' }
-        { name: 'Admin__Tolerance', value: '00:05:00' }
-        { name: 'Admin__TableLockLease', value: '00:05:00' }
-        { name: 'Aloware__BaseUrl', value: 'https://app.aloware.com' }
-        { name: 'Aloware__ApiToken', value: empty(alowareApiToken) ? '' : secretRef(vault.name, 'aloware-api-token') }
-        { name: 'Aloware__RingGroupId', value: alowareRingGroupId }
-        { name: 'Aloware__MemberIds', value: alowareMemberIds }
-        { name: 'Aloware__MembersUrlTemplate', value: alowareMembersUrlTemplate }
-        { name: 'Aloware__DimAgentSyncSchedule', value: '0 0 6 * * *' }
-        { name: 'HUBSPOT_CLIENT_SECRET', value: empty(hubSpotClientSecret) ? '' : secretRef(vault.name, 'hubspot-client-secret') }
-        { name: 'HUBSPOT_WEBHOOK_URL', value: empty(hubSpotClientSecret) ? '' : 'https://${appName}.azurewebsites.net/api/webhook/hubspot' }
-        { name: 'HUBSPOT_ACCESS_TOKEN', value: empty(hubSpotAccessToken) ? '' : secretRef(vault.name, 'hubspot-access-token') }
-        { name: 'HUBSPOT_API_BASE_URL', value: 'https://api.hubapi.com' }
-        { name: 'HubSpot__AllowLegacySignatures', value: 'false' }
-        { name: 'HubSpot__MaxRequestsPer10Seconds', value: '80' }
-        { name: 'HubSpot__CacheDuration', value: '00:10:00' }
-        { name: 'Metrics__EmailsSource', value: '' }
-        { name: 'Webhook__MaxBodyBytes', value: '262144' }
-        { name: 'Ledger__LeaseDuration', value: '00:10:00' }
-        { name: 'Ledger__Retention', value: '35.00:00:00' }
-        { name: 'Capture__Backend', value: 'StorageQueue' }
-        { name: 'Capture__BlobContainer', value: captures.name }
-        { name: 'Capture__RedriveDelay', value: '00:00:30' }
-        { name: 'Capture__VisibilityTimeout', value: '00:00:30' }
-        { name: 'Capture__MaxDequeueCount', value: '5' }
-        { name: 'PowerBi__BaseUrl', value: 'https://api.powerbi.com/' }
-        { name: 'PowerBi__WorkspaceId', value: powerBiWorkspaceId }
-        { name: 'PowerBi__DatasetName', value: 'Ingest' }
-        { name: 'PowerBi__RetentionPolicy', value: 'None' }
-        { name: 'PowerBi__Authentication', value: 'Entra' }
-        { name: 'PowerBi__TenantId', value: powerBiTenantId }
-        { name: 'PowerBi__ClientId', value: powerBiClientId }
-        { name: 'PowerBi__ClientSecret', value: secretRef(vault.name, 'powerbi-client-secret') }
-        { name: 'PowerBi__Writer__Mode', value: 'Coalescing' }
-        { name: 'PowerBi__Writer__FlushWindow', value: '00:00:00.250' }
-        { name: 'PowerBi__Writer__MaxRowsPerPost', value: '10000' }
-        { name: 'PowerBi__Writer__MaxBytesPerPost', value: '8388608' }
-        { name: 'PowerBi__Writer__MaxPendingPosts', value: '5' }
-        { name: 'PowerBi__Writer__MaxPostsPerMinute', value: '120' }
-        { name: 'PowerBi__Writer__MaxRowsPerHour', value: '1000000' }
-        { name: 'PowerBi__Writer__LargeTableRows', value: '250000' }
-        { name: 'PowerBi__Writer__MaxPostsPerHourWhenLarge', value: '120' }
-        { name: 'PowerBi__Writer__MaxQueuedRows', value: '50000' }
-        { name: 'PowerBi__Writer__MaxAttempts', value: '4' }
-        { name: 'PowerBi__Writer__MaxRetryAfter', value: '00:01:00' }
-        { name: 'PowerBi__Writer__BreakerFailures', value: '5' }
-        { name: 'PowerBi__Writer__BreakerOpenFor', value: '00:00:30' }
-        { name: 'PowerBi__Writer__SharedBudget', value: string(sharedPushBudget) }
-        { name: 'DynamoDb__Enabled', value: 'true' }
-        { name: 'DynamoDb__Region', value: awsRegion }
-        { name: 'DynamoDb__TableName', value: dynamoTableName }
-        { name: 'DynamoDb__RosterCacheDuration', value: '00:00:30' }
-        { name: 'DynamoDb__QuarantineRetention', value: '30.00:00:00' }
-        { name: 'DynamoDb__RequestTimeout', value: '00:00:05' }
-        { name: 'DynamoDb__MaxErrorRetry', value: '2' }
-        { name: 'AWS_ACCESS_KEY_ID', value: secretRef(vault.name, 'aws-access-key-id') }
-        { name: 'AWS_SECRET_ACCESS_KEY', value: secretRef(vault.name, 'aws-secret-access-key') }
-        { name: 'Logging__Level', value: 'Information' }
-        { name: 'Logging__Format', value: 'json' }
-      ]
     }
   }
+}
+
+// The app settings, applied once the site exists: the HubSpot URL needs its real host name (Flex Consumption
+// may give a unique one, not <name>.azurewebsites.net). One entry per line: SettingsAgreementTests reads the names.
+var appSettings = [
+  { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identity.properties.clientId}' }
+  { name: 'ALOWARE_WEBHOOK_TOKEN', value: secretRef(vault.name, 'aloware-webhook-token') }
+  { name: 'BUSINESS_TIME_ZONE', value: businessTimeZone }
+  { name: 'ADMIN_HMAC_SECRET', value: secretRef(vault.name, 'admin-hmac-secret') }
+  { name: 'ADMIN_API_KEY', value: empty(adminApiKey) ? '' : secretRef(vault.name, 'admin-api-key') }
+  { name: 'ADMIN_IP_ALLOWLIST', value: adminIpAllowlist }
+  { name: 'Admin__TrustedProxies', value: '' }
+  { name: 'Admin__Tolerance', value: '00:05:00' }
+  { name: 'Admin__TableLockLease', value: '00:05:00' }
+  { name: 'Aloware__BaseUrl', value: 'https://app.aloware.com' }
+  { name: 'Aloware__ApiToken', value: empty(alowareApiToken) ? '' : secretRef(vault.name, 'aloware-api-token') }
+  { name: 'Aloware__RingGroupId', value: alowareRingGroupId }
+  { name: 'Aloware__MemberIds', value: alowareMemberIds }
+  { name: 'Aloware__MembersUrlTemplate', value: alowareMembersUrlTemplate }
+  { name: 'Aloware__DimAgentSyncSchedule', value: '0 0 6 * * *' }
+  { name: 'HUBSPOT_CLIENT_SECRET', value: empty(hubSpotClientSecret) ? '' : secretRef(vault.name, 'hubspot-client-secret') }
+  { name: 'HUBSPOT_WEBHOOK_URL', value: empty(hubSpotClientSecret) ? '' : 'https://${app.properties.defaultHostName}/api/webhook/hubspot' }
+  { name: 'HUBSPOT_ACCESS_TOKEN', value: empty(hubSpotAccessToken) ? '' : secretRef(vault.name, 'hubspot-access-token') }
+  { name: 'HUBSPOT_API_BASE_URL', value: 'https://api.hubapi.com' }
+  { name: 'HubSpot__AllowLegacySignatures', value: 'false' }
+  { name: 'HubSpot__MaxRequestsPer10Seconds', value: '80' }
+  { name: 'HubSpot__CacheDuration', value: '00:10:00' }
+  { name: 'Metrics__EmailsSource', value: '' }
+  { name: 'Webhook__MaxBodyBytes', value: '262144' }
+  { name: 'Webhook__ProcessingDeadline', value: '00:01:00' }
+  { name: 'Ledger__LeaseDuration', value: '00:10:00' }
+  { name: 'Ledger__Retention', value: '35.00:00:00' }
+  { name: 'Capture__Backend', value: 'StorageQueue' }
+  { name: 'Capture__BlobContainer', value: captures.name }
+  { name: 'Capture__Deadline', value: '00:00:30' }
+  { name: 'Capture__RedriveDelay', value: '00:00:30' }
+  { name: 'Capture__VisibilityTimeout', value: '00:00:30' }
+  { name: 'Capture__MaxDequeueCount', value: '5' }
+  { name: 'PowerBi__BaseUrl', value: 'https://api.powerbi.com/' }
+  { name: 'PowerBi__WorkspaceId', value: powerBiWorkspaceId }
+  { name: 'PowerBi__DatasetName', value: 'Ingest' }
+  { name: 'PowerBi__RetentionPolicy', value: 'None' }
+  { name: 'PowerBi__Authentication', value: 'Entra' }
+  { name: 'PowerBi__TenantId', value: powerBiTenantId }
+  { name: 'PowerBi__ClientId', value: powerBiClientId }
+  { name: 'PowerBi__ClientSecret', value: secretRef(vault.name, 'powerbi-client-secret') }
+  { name: 'PowerBi__Writer__Mode', value: 'Coalescing' }
+  { name: 'PowerBi__Writer__FlushWindow', value: '00:00:00.250' }
+  { name: 'PowerBi__Writer__MaxRowsPerPost', value: '10000' }
+  { name: 'PowerBi__Writer__MaxBytesPerPost', value: '8388608' }
+  { name: 'PowerBi__Writer__MaxPendingPosts', value: '5' }
+  { name: 'PowerBi__Writer__MaxPostsPerMinute', value: '120' }
+  { name: 'PowerBi__Writer__MaxRowsPerHour', value: '1000000' }
+  { name: 'PowerBi__Writer__LargeTableRows', value: '250000' }
+  { name: 'PowerBi__Writer__MaxPostsPerHourWhenLarge', value: '120' }
+  { name: 'PowerBi__Writer__MaxQueuedRows', value: '50000' }
+  { name: 'PowerBi__Writer__MaxAttempts', value: '4' }
+  { name: 'PowerBi__Writer__MaxRetryAfter', value: '00:01:00' }
+  { name: 'PowerBi__Writer__BreakerFailures', value: '5' }
+  { name: 'PowerBi__Writer__BreakerOpenFor', value: '00:00:30' }
+  { name: 'PowerBi__Writer__SharedBudget', value: string(sharedPushBudget) }
+  { name: 'DynamoDb__Enabled', value: 'true' }
+  { name: 'DynamoDb__Region', value: awsRegion }
+  { name: 'DynamoDb__TableName', value: dynamoTableName }
+  { name: 'DynamoDb__RosterCacheDuration', value: '00:00:30' }
+  { name: 'DynamoDb__QuarantineRetention', value: '30.00:00:00' }
+  { name: 'DynamoDb__RequestTimeout', value: '00:00:05' }
+  { name: 'DynamoDb__MaxErrorRetry', value: '2' }
+  { name: 'AWS_ACCESS_KEY_ID', value: secretRef(vault.name, 'aws-access-key-id') }
+  { name: 'AWS_SECRET_ACCESS_KEY', value: secretRef(vault.name, 'aws-secret-access-key') }
+  { name: 'Logging__Level', value: 'Information' }
+  { name: 'Logging__Format', value: 'json' }
+]
+
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: toObject(appSettings, setting => setting.name, setting => setting.value)
 }
 
 // What the app's identity may do, and nothing more.
@@ -300,30 +322,30 @@ var roles = {
 }
 
 resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]: {
-  name: guid(storage.id, app.id, role)
+  name: guid(storage.id, identity.id, role)
   scope: storage
   properties: {
-    principalId: app.identity.principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]
 
 resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, app.id, roles.keyVaultSecretsUser)
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
   scope: vault
   properties: {
-    principalId: app.identity.principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
   }
 }
 
 resource insightsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(insights.id, app.id, roles.monitoringMetricsPublisher)
+  name: guid(insights.id, identity.id, roles.monitoringMetricsPublisher)
   scope: insights
   properties: {
-    principalId: app.identity.principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
@@ -334,4 +356,5 @@ output webhookUrl string = 'https://${app.properties.defaultHostName}/api/webhoo
 output adminBaseUrl string = 'https://${app.properties.defaultHostName}'
 output storageAccountName string = storage.name
 output keyVaultName string = vault.name
-output principalId string = app.identity.principalId
+output principalId string = identity.properties.principalId
+output hubSpotWebhookUrl string = 'https://${app.properties.defaultHostName}/api/webhook/hubspot'

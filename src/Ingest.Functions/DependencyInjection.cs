@@ -26,13 +26,14 @@ public static class DependencyInjection
         // With Application Insights configured, the other providers (OpenTelemetry's, the Functions host's) get
         // every event too; without it Serilog's console is the only sink, so nothing prints twice.
         var exported = !string.IsNullOrWhiteSpace(configuration[TelemetrySetup.ConnectionStringName]);
-        services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, configuration), writeToProviders: exported);
+        services.AddSerilog((sp, logger) => LoggingSetup.Configure(logger, configuration, sp.GetServices<Serilog.Core.ILogEventSink>()), writeToProviders: exported);
         services.AddSettings<LoggingOptions>(configuration, LoggingOptions.Section)
             .Validate(o => Enum.TryParse<Serilog.Events.LogEventLevel>(o.Level, ignoreCase: true, out _), "Logging__Level must be Verbose, Debug, Information, Warning, Error or Fatal.")
             .Validate(o => o.Format is "text" or "json", "Logging__Format must be text or json.");
         services.AddSettings<WebhookOptions>(configuration, WebhookOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.AlowareToken), $"{WebhookOptions.AlowareTokenName} must be set: the credential Aloware's webhook form sends.")
-            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Webhook__MaxBodyBytes must be between 1024 and 16777216.");
+            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 16 * 1024 * 1024, "Webhook__MaxBodyBytes must be between 1024 and 16777216.")
+            .Validate(o => o.ProcessingDeadline > TimeSpan.Zero && o.ProcessingDeadline <= TimeSpan.FromSeconds(100), "Webhook__ProcessingDeadline must be positive and at most 00:01:40, inside Aloware's 110 s timeout.");
 
         services.AddDynamoDbState(configuration);
         services.AddStorageCapture(configuration, captureBackend);

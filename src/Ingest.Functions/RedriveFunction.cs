@@ -1,6 +1,7 @@
+using Azure.Storage.Queues.Models;
 using Ingest.Core.Capture;
-using Ingest.Integrations.Capture;
 using Ingest.Core.Storage;
+using Ingest.Integrations.Capture;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -8,31 +9,39 @@ namespace Ingest.Functions;
 
 /// <summary>
 /// The queue-triggered redrive: a captured delivery becomes visible only when its request gave up (deferred)
-/// or its worker died. Throwing leaves the message for another attempt; after host.json's maxDequeueCount the
-/// host moves it to the poison queue (ingest-capture-poison). An open Power BI circuit postpones instead.
+/// or its worker died. An outage or another worker's claim postpones the message with a fresh attempt count;
+/// other failures throw, so the host retries; the last allowed failure poisons it here, with no expiry, before
+/// the host's own move (which would keep it only 7 days).
 /// </summary>
 public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver redriver, IFactSink sink, ILogger<RedriveFunction> logger)
 {
     [Function("Redrive")]
-    public async Task Run([QueueTrigger(StorageCaptureOptions.QueueName, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken)
+    public async Task Run([QueueTrigger(StorageCaptureOptions.QueueName, Connection = "AzureWebJobsStorage")] QueueMessage message, CancellationToken cancellationToken)
     {
-        // While Power BI's circuit is open an attempt would only count toward the poison queue: put the message
-        // back for when the circuit closes, and let this attempt succeed.
+        // While Power BI's circuit is open an attempt could only fail: come back when it closes.
         if (sink.RefusingFor is { } refusing && refusing > TimeSpan.Zero)
         {
             logger.LogInformation("Power BI's circuit is open for {RefusingFor}; the delivery is postponed, not attempted", refusing);
-            await captures.PostponeAsync(message, refusing + TimeSpan.FromSeconds(1), cancellationToken);
+            await captures.PostponeAsync(message.MessageText, refusing + TimeSpan.FromSeconds(1), cancellationToken);
             return;
         }
 
-        var envelope = await captures.OpenAsync(message, cancellationToken);
-        if (!await redriver.SettleAsync(envelope, cancellationToken))
+        var envelope = await captures.OpenAsync(message.MessageText, cancellationToken);
+        switch (await redriver.AttemptAsync(envelope, message.DequeueCount, cancellationToken))
         {
-            throw new RedriveIncompleteException(envelope.RequestId);
+            case RedriveVerdict.Postpone:
+                await captures.PostponeAsync(message.MessageText, redriver.PostponeFor, cancellationToken);
+                return;
+            case RedriveVerdict.Failed when redriver.IsLastAttempt(message.DequeueCount):
+                logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, message.DequeueCount);
+                await captures.PoisonAsync(message.MessageText, cancellationToken);
+                return;
+            case RedriveVerdict.Failed:
+                throw new RedriveFailedException(envelope.RequestId, message.DequeueCount);
         }
     }
 }
 
-/// <summary>Another worker still holds some of the delivery's facts: try again later rather than drop the capture.</summary>
-public sealed class RedriveIncompleteException(string requestId)
-    : Exception($"Delivery {requestId} still has facts held by another worker; it will be retried.");
+/// <summary>The attempt failed and attempts remain: the host makes the message visible again for the next one.</summary>
+public sealed class RedriveFailedException(string requestId, long attempt)
+    : Exception($"Redrive of delivery {requestId} failed on attempt {attempt}; it will be retried.");

@@ -3,11 +3,13 @@ using Ingest.Core.Adapters;
 using Ingest.Core.Capture;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Telemetry;
+using Ingest.Functions.Configuration;
 using Ingest.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ingest.Functions;
 
@@ -22,6 +24,9 @@ public sealed class WebhookFunction(
     IngestPipeline pipeline,
     ICaptureQueue capture,
     IngestMetrics metrics,
+    IOptions<WebhookOptions> options,
+    IOptions<CaptureOptions> captureOptions,
+    TimeProvider clock,
     ILogger<WebhookFunction> logger)
 {
     [Function("Webhook")]
@@ -66,11 +71,11 @@ public sealed class WebhookFunction(
         CapturedDelivery captured;
         try
         {
-            captured = await capture.CaptureAsync(envelope, cancellationToken);
+            captured = await capture.CaptureWithinAsync(envelope, captureOptions.Value.Deadline, clock, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "The capture store is down; delivery {RequestId} was refused with 503", envelope.RequestId);
+            logger.LogError(e, "The capture store failed until the deadline; delivery {RequestId} was refused with 503", envelope.RequestId);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Capture store unavailable", "The delivery could not be stored; nothing was accepted.");
         }
 
@@ -81,22 +86,46 @@ public sealed class WebhookFunction(
             return Finish(envelope, IngestOutcome.AcceptedDelivery, started);
         }
 
-        IngestOutcome outcome;
+        // Not the caller's token: once captured, the work is ours to finish (or leave to the redrive), whoever hangs up.
+        var processing = ProcessAndReleaseAsync(classified, captured);
         try
         {
-            outcome = await pipeline.ProcessAsync(classified, cancellationToken);
+            return Finish(envelope, await processing.WaitAsync(options.Value.ProcessingDeadline, clock, CancellationToken.None), started);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
+        {
+            // The sender must have an answer before its own timeout; the claims and the capture carry the work on.
+            _ = LogLateOutcomeAsync(processing, envelope.RequestId);
+            return Finish(envelope, IngestOutcome.DeferredDelivery, started, new TimeoutException($"still processing after {options.Value.ProcessingDeadline}"));
+        }
+        catch (Exception e)
         {
             return Finish(envelope, IngestOutcome.DeferredDelivery, started, e);
         }
+    }
 
+    private async Task<IngestOutcome> ProcessAndReleaseAsync(Core.Adapters.AdapterResult classified, CapturedDelivery captured)
+    {
+        var outcome = await pipeline.ProcessAsync(classified, CancellationToken.None);
         if (outcome.IsSettled)
         {
             await ReleaseCaptureAsync(captured);
         }
 
-        return Finish(envelope, outcome, started);
+        return outcome;
+    }
+
+    private async Task LogLateOutcomeAsync(Task<IngestOutcome> processing, string requestId)
+    {
+        try
+        {
+            var outcome = await processing;
+            logger.LogInformation("Delivery {RequestId}, answered deferred at the deadline, finished later: {Facts} fact(s), settled {Settled}", requestId, outcome.Facts, outcome.IsSettled);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Delivery {RequestId}, answered deferred at the deadline, did not finish; the redrive will", requestId);
+        }
     }
 
     private IActionResult Refuse(string source, string reason)

@@ -37,6 +37,8 @@ public static class DependencyInjection
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatasetName), "PowerBi__DatasetName must not be empty.")
             .Validate(o => o.RetentionPolicy is "None" or "basicFIFO", "PowerBi__RetentionPolicy must be None or basicFIFO.")
             .Validate(o => o.Authentication is "Entra" or "None", "PowerBi__Authentication must be Entra or None (None only against the emulator).")
+            .Validate(o => o.Authentication != "None" || primaryHandler is not null || IsLoopback(o.BaseUrl),
+                "PowerBi__Authentication=None sends no token, so it is refused unless PowerBi__BaseUrl is a loopback address (the emulator) or the emulator is embedded.")
             .Validate(o => string.IsNullOrEmpty(o.ClientSecret) || !string.IsNullOrEmpty(o.TenantId) && !string.IsNullOrEmpty(o.ClientId),
                 "PowerBi__ClientSecret needs PowerBi__TenantId and PowerBi__ClientId.")
             .Validate(o => o.Writer.Mode is "Coalescing" or "Direct", "PowerBi__Writer__Mode must be Coalescing or Direct.")
@@ -184,4 +186,7 @@ public static class DependencyInjection
         services.AddSingleton<IDependencyProbe, CaptureQueueProbe>();
         return services;
     }
+
+    private static bool IsLoopback(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
 }

@@ -26,22 +26,35 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     public static async Task<EmulatorServer> StartAsync(PushEmulator emulator, int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var app = CreateApp(emulator, [], builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        });
+        var server = new EmulatorServer(app, emulator);
+        await app.StartAsync();
+        server.BaseAddress = new Uri(BoundAddresses(app).First().TrimEnd('/') + "/");
+        return server;
+    }
+
+    /// <summary>The emulator as a web app: the <c>/local</c> inspection routes, and everything else to the push API.</summary>
+    public static WebApplication CreateApp(PushEmulator emulator, string[] args, Action<WebApplicationBuilder> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Loopback, port);
             k.Limits.MaxRequestBodySize = null;
             k.Limits.MinRequestBodyDataRate = null;
         });
+        configure(builder);
         var app = builder.Build();
+        app.MapInspectionRoutes(_ => emulator);
         app.Map("/{**path}", (HttpContext context) => ServeAsync(emulator, context));
-        var server = new EmulatorServer(app, emulator);
-        await app.StartAsync();
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(bound.TrimEnd('/') + "/");
-        return server;
+        return app;
     }
+
+    public static IEnumerable<string> BoundAddresses(WebApplication app)
+        => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
 
     public static async Task ServeAsync(PushEmulator emulator, HttpContext context)
     {

@@ -63,6 +63,12 @@ public class SettingsValidationTests
     [InlineData("HUBSPOT_CLIENT_SECRET", "a-secret", "HUBSPOT_WEBHOOK_URL")]
     [InlineData("Metrics:EmailsSource", "gmail", "Metrics__EmailsSource")]
     [InlineData("Capture:RedriveConcurrency", "0", "Capture__RedriveConcurrency")]
+    [InlineData("Capture:Deadline", "00:05:00", "Capture__Deadline")]
+    [InlineData("Webhook:ProcessingDeadline", "00:02:00", "Webhook__ProcessingDeadline")]
+    [InlineData("PowerBi:Authentication", "None", "PowerBi__Authentication")] // against api.powerbi.com: no token, refused
+    [InlineData("ALOWARE_WEBHOOK_TOKEN", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/aloware-token/)", "ALOWARE_WEBHOOK_TOKEN")]
+    [InlineData("ADMIN_HMAC_SECRET", "@Microsoft.KeyVault(VaultName=kv;SecretName=admin-hmac)", "ADMIN_HMAC_SECRET")]
+    [InlineData("PowerBi:WorkspaceId", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ws/)", "PowerBi__WorkspaceId")]
     public void ABadSettingFailsTheStartNamingTheSetting(string key, string value, string named)
     {
         using var host = BuildHost(new Dictionary<string, string?>(Good) { [key] = value });

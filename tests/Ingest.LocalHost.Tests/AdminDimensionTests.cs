@@ -15,7 +15,9 @@ public abstract class AdminDimensionTests : IDisposable
 {
     private readonly LocalHostFactory _host;
 
-    protected AdminDimensionTests(Dictionary<string, string?> settings) => _host = new LocalHostFactory(settings);
+    // A writer queue smaller than the largest quarantine replayed here, as a busy center's would be.
+    protected AdminDimensionTests(Dictionary<string, string?> settings)
+        => _host = new LocalHostFactory(new(settings) { ["PowerBi:Writer:MaxQueuedRows"] = "1000", ["PowerBi:Writer:MaxRowsPerPost"] = "500" });
 
     public void Dispose()
     {
@@ -164,6 +166,41 @@ public abstract class AdminDimensionTests : IDisposable
         Assert.False(agents[102]); // left the ring group: kept, inactive, and no longer counted
         Assert.Equal(1, (await _host.AnswerOfAsync(LocalHostFactory.Sample("sms-inbound-completed.json"))).GetProperty("gated").GetInt32());
     }
+
+    [Fact]
+    public async Task DimAgentReplayRemovesEachQuarantinedFactOnlyAfterItLandedInChunksTheWriterAccepts()
+    {
+        const int count = 1200;
+        var quarantine = _host.Services.GetRequiredService<IQuarantineStore>();
+        var agent = new HashSet<long> { 777 };
+        await quarantine.AddAsync(Enumerable.Range(1, count).Select(i => Quarantined(777, 9_000_000 + i)).ToArray(), CancellationToken.None);
+        await _host.RowsAsync("FactEvent"); // started: roster loaded, DimAgent pushed
+        Emulator.SetLatency(TimeSpan.FromMilliseconds(300));
+
+        var syncing = PostAsync("/api/admin/dimagent/sync", new { members = new[] { new { id = 777, name = "New Hire", email = "new@example.com" } } });
+        while (!syncing.IsCompleted)
+        {
+            // A crash at any moment must find every fact either still quarantined or already landed.
+            var left = (await quarantine.ReadAsync(agent, CancellationToken.None)).Count;
+            var landed = Emulator.Rows("FactEvent").Count;
+            Assert.True(left + landed >= count, $"{count - left - landed} facts were neither quarantined nor landed mid-replay");
+            await Task.Delay(50);
+        }
+
+        var (status, summary) = await syncing;
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(count, summary.GetProperty("replayedFacts").GetInt32());
+        Assert.Equal(count, (await _host.RowsAsync("FactEvent")).Select(r => r.GetProperty("EventKey").GetString()).Distinct().Count());
+        Assert.Empty(await quarantine.ReadAsync(agent, CancellationToken.None));
+    }
+
+    private static Core.Domain.FactEventRow Quarantined(long agent, long id) => new()
+    {
+        EventKey = $"aloware#TEXTS#{id}", Source = "aloware", MetricID = Core.Domain.MetricId.TEXTS, MetricMonthKey = "TEXTS-202611",
+        AgentID = agent, CommunicationID = id, Direction = "Inbound", Disposition = "completed",
+        OccurredAtUtc = new DateTime(2026, 11, 26, 14, 0, 0, DateTimeKind.Utc), DateKey = 20261126, ShiftID = "NONE",
+        IngestedAtUtc = new DateTime(2026, 11, 26, 14, 0, 1, DateTimeKind.Utc),
+    };
 
     [Fact]
     public async Task DimAgentWithoutMembersOrAnAlowareSourceSaysSo()

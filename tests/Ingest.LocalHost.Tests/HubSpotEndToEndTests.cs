@@ -127,7 +127,7 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
         (await PostAsync($"[{EmailCreated(3, Ms(0))}]")).Dispose();
 
         Assert.Empty(await SettledRowsAsync());
-        var quarantined = await _host.Services.GetRequiredService<IQuarantineStore>().TakeAsync(new HashSet<long> { -13 }, CancellationToken.None);
+        var quarantined = await _host.Services.GetRequiredService<IQuarantineStore>().ReadAsync(new HashSet<long> { -13 }, CancellationToken.None);
         Assert.Equal("hubspot#EMAILS#3", Assert.Single(quarantined).EventKey);
     }
 

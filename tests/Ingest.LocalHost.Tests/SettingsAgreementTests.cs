@@ -14,7 +14,8 @@ namespace Ingest.LocalHost.Tests;
 public sealed partial class SettingsAgreementTests
 {
     /// <summary>Settings the platform or an SDK reads, not this code: listed where they are set, never in the catalog.</summary>
-    private static readonly HashSet<string> Platform = ["FUNCTIONS_WORKER_RUNTIME", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+    // Read by the platform or the SDKs (identity wiring, telemetry, AWS keys), not by an options class.
+    private static readonly HashSet<string> Platform = ["FUNCTIONS_WORKER_RUNTIME", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId", "AZURE_CLIENT_ID"];
 
     /// <summary>Read by the Functions app but not set in Azure, each for a reason.</summary>
     private static readonly Dictionary<string, string> NotInAzure = new()

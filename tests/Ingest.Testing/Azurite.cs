@@ -29,6 +29,11 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartAsync()
     {
         var prefix = await ExternalTool.EnsureNpmPackageAsync("azurite", Package, "node_modules/azurite/dist/src/azurite.js");
+        return await ExternalTool.StartOnFreePortsAsync("Azurite", () => StartOnceAsync(prefix));
+    }
+
+    private static async Task<Azurite> StartOnceAsync(string prefix)
+    {
         int blobPort = ExternalTool.FreeLoopbackPort(), queuePort = ExternalTool.FreeLoopbackPort(), tablePort = ExternalTool.FreeLoopbackPort();
         var process = ExternalTool.StartService("node", prefix,
         [
@@ -38,32 +43,49 @@ public sealed class Azurite : IAsyncDisposable
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture),
         ]);
         var azurite = new Azurite(process, blobPort, queuePort);
-        await azurite.WaitUntilReadyAsync(blobPort, queuePort, TimeSpan.FromSeconds(60));
-        return azurite;
+        try
+        {
+            await azurite.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            return azurite;
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
     }
 
-    private async Task WaitUntilReadyAsync(int blobPort, int queuePort, TimeSpan timeout)
+    /// <summary>Ready when both services answer a real request from this Azurite (a port taken by another process would not).</summary>
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        foreach (var port in new[] { blobPort, queuePort })
+        var options = new Azure.Storage.Queues.QueueClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } };
+        var queues = new Azure.Storage.Queues.QueueServiceClient(ConnectionString, options);
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(ConnectionString, new Azure.Storage.Blobs.BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } });
+        while (true)
         {
-            while (true)
+            if (_process.HasExited)
             {
-                if (_process.HasExited)
+                throw new EmulatorStartException($"Azurite exited with code {_process.ExitCode} before it listened; is Node 20 installed?");
+            }
+
+            try
+            {
+                await queues.GetPropertiesAsync();
+                await blobs.GetPropertiesAsync();
+                if (!_process.HasExited)
                 {
-                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before it listened; is Node 20 installed?");
+                    return;
+                }
+            }
+            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or System.Net.Sockets.SocketException or TaskCanceledException)
+            {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new EmulatorStartException($"Azurite did not answer within {timeout}: {e.Message}");
                 }
 
-                try
-                {
-                    using var client = new System.Net.Sockets.TcpClient();
-                    await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                    break;
-                }
-                catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(200);
-                }
+                await Task.Delay(200);
             }
         }
     }

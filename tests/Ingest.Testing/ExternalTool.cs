@@ -8,12 +8,14 @@ public static class ExternalTool
     /// <summary>The repository root: the folder that holds Ingest.Functions.sln.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    /// <summary>Installs <paramref name="package"/> under .tools/<paramref name="folder"/> unless <paramref name="marker"/> is there already.</summary>
+    /// <summary>Installs <paramref name="package"/> under .tools/<paramref name="folder"/> once; safe when several test processes ask at once.</summary>
     public static async Task<string> EnsureNpmPackageAsync(string folder, string package, string marker)
     {
         var prefix = Path.Combine(RepositoryRoot, ".tools", folder);
         var target = Path.Combine(prefix, marker);
-        if (File.Exists(target) || Directory.Exists(target))
+        // Written only after npm has finished: a file inside node_modules can exist while npm is still unpacking.
+        var installed = Path.Combine(prefix, ".installed-" + string.Concat(package.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c : '-')));
+        if (File.Exists(installed))
         {
             return prefix;
         }
@@ -21,16 +23,37 @@ public static class ExternalTool
         Directory.CreateDirectory(prefix);
         // Test assemblies run in parallel processes: a lock file makes one of them install, the others wait.
         await using var gate = await LockAsync(Path.Combine(prefix, ".install.lock"));
-        if (!File.Exists(target) && !Directory.Exists(target))
+        if (!File.Exists(installed))
         {
             var (code, output) = await RunAsync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", package], prefix, TimeSpan.FromMinutes(5));
             if (code != 0 || !(File.Exists(target) || Directory.Exists(target)))
             {
                 throw new InvalidOperationException($"npm install {package} failed (exit {code}); the tests need it. npm said:\n{output}");
             }
+
+            await File.WriteAllTextAsync(installed, package);
         }
 
         return prefix;
+    }
+
+    /// <summary>
+    /// Starts an emulator on ports picked free a moment before; another process may take one in between, so a
+    /// start that fails is tried again on fresh ports.
+    /// </summary>
+    public static async Task<T> StartOnFreePortsAsync<T>(string name, Func<Task<T>> start, int attempts = 5)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start();
+            }
+            catch (EmulatorStartException e) when (attempt < attempts)
+            {
+                Console.Error.WriteLine($"{name} did not start on attempt {attempt} ({e.Message}); trying fresh ports.");
+            }
+        }
     }
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string command, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
@@ -108,11 +131,12 @@ public static class ExternalTool
 
     private static async Task<FileStream> LockAsync(string path)
     {
+        // The file stays: deleting it on close would let a waiter lock the unlinked file while a third creates a new one.
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
             }
             catch (IOException) when (attempt < 600)
             {
@@ -134,3 +158,6 @@ public static class ExternalTool
         throw new InvalidOperationException("Could not find the repository root (Ingest.Functions.sln) above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>An emulator exited or never answered before it was ready: worth another try on other ports.</summary>
+public sealed class EmulatorStartException(string message) : Exception(message);

@@ -4,8 +4,9 @@ using System.Net.Sockets;
 namespace Ingest.Testing;
 
 /// <summary>
-/// A loopback TCP proxy a test can cut and restore, to make a real dependency unreachable for a while
-/// (connections refused and open ones dropped) without losing the dependency's state.
+/// A loopback TCP proxy a test can cut, stall, slow and restore, to make a real dependency unreachable, hung or
+/// slow for a while (connections refused and open ones dropped; or bytes held; or each chunk delayed) without
+/// losing the dependency's state.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -14,6 +15,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _open = [];
     private volatile bool _cut;
+    private volatile bool _stalled;
+    private long _delayTicks;
     private readonly Task _accepting;
 
     public TcpProxy(Uri target)
@@ -40,7 +43,18 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    public void Restore() => _cut = false;
+    /// <summary>Accepts connections but forwards nothing, either way, until <see cref="Restore"/>: a hung dependency.</summary>
+    public void Stall() => _stalled = true;
+
+    /// <summary>Holds each chunk of bytes this long before forwarding it: a slow dependency.</summary>
+    public void Slow(TimeSpan delay) => Interlocked.Exchange(ref _delayTicks, delay.Ticks);
+
+    public void Restore()
+    {
+        _cut = false;
+        _stalled = false;
+        Interlocked.Exchange(ref _delayTicks, 0);
+    }
 
     private async Task AcceptLoopAsync()
     {
@@ -81,7 +95,7 @@ public sealed class TcpProxy : IAsyncDisposable
 
             var down = client.GetStream();
             var up = upstream.GetStream();
-            await Task.WhenAny(down.CopyToAsync(up, _stop.Token), up.CopyToAsync(down, _stop.Token));
+            await Task.WhenAny(PumpAsync(down, up), PumpAsync(up, down));
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -89,6 +103,26 @@ public sealed class TcpProxy : IAsyncDisposable
         finally
         {
             client.Close();
+        }
+    }
+
+    private async Task PumpAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            while (_stalled && !_stop.IsCancellationRequested)
+            {
+                await Task.Delay(50, _stop.Token);
+            }
+
+            if (Interlocked.Read(ref _delayTicks) is > 0 and var delay)
+            {
+                await Task.Delay(TimeSpan.FromTicks(delay), _stop.Token);
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 

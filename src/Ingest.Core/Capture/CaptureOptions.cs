@@ -17,6 +17,9 @@ public sealed class CaptureOptions
     /// <summary>How often the local host's redrive polls the queue.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long the webhook keeps trying a slow or refusing capture store before it answers 503 (Aloware waits 110 s).</summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many redrive loops the local host runs at once (the queue trigger's batchSize plays this part in Functions).</summary>
     public int RedriveConcurrency { get; set; } = 4;
 }

@@ -2,8 +2,9 @@ using Ingest.Core.Domain;
 
 namespace Ingest.Core.Capture;
 
-/// <summary>A delivery taken from the capture queue, with what is needed to delete it.</summary>
-public sealed record CapturedDelivery(string MessageId, string PopReceipt, long DequeueCount, IngestEnvelope Envelope);
+/// <summary>A delivery taken from the capture queue, with what is needed to delete, postpone or poison it.</summary>
+/// <param name="StoredText">The message as the queue holds it (a claim-check reference included), re-sent as is.</param>
+public sealed record CapturedDelivery(string MessageId, string PopReceipt, long DequeueCount, IngestEnvelope Envelope, string? StoredText = null);
 
 /// <summary>
 /// Durable capture (DESIGN.md I1): a countable delivery is stored before any downstream call, and deleted
@@ -19,7 +20,13 @@ public interface ICaptureQueue
 
     Task DeleteAsync(CapturedDelivery delivery, CancellationToken cancellationToken);
 
-    /// <summary>Moves a delivery that kept failing to the poison queue, where an admin can replay it.</summary>
+    /// <summary>
+    /// Puts a delivery back, invisible for <paramref name="delay"/> and with a fresh attempt count: its attempt met an
+    /// outage or another worker's claim, which says nothing about the delivery itself.
+    /// </summary>
+    Task PostponeAsync(CapturedDelivery delivery, TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>Moves a delivery that kept failing to the poison queue, where it stays (no expiry) until an admin replays it.</summary>
     Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken);
 
     /// <summary>

@@ -79,6 +79,19 @@ public sealed class InMemoryCaptureQueue(IOptions<CaptureOptions> options, TimeP
         return Task.CompletedTask;
     }
 
+    public Task PostponeAsync(CapturedDelivery delivery, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        lock (_messages)
+        {
+            if (_messages.TryGetValue(delivery.MessageId, out var entry) && entry.PopReceipt == delivery.PopReceipt)
+            {
+                _messages[delivery.MessageId] = entry with { VisibleAt = clock.GetUtcNow() + delay, DequeueCount = 0, PopReceipt = NewReceipt() };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
     {
         lock (_messages)

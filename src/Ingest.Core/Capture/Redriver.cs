@@ -46,7 +46,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
     /// <summary>Runs one captured delivery through the pipeline again.</summary>
     /// <returns>True when nothing is left to land; false while another worker still holds some of its facts.</returns>
     /// <exception cref="Exception">A downstream fault: the delivery stays captured.</exception>
-    public async Task<bool> SettleAsync(Core.Domain.IngestEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<bool> SettleAsync(Core.Domain.IngestEnvelope envelope, CancellationToken cancellationToken)
     {
         var classified = pipeline.Classify(envelope);
         var outcome = classified.Verdict == AdapterVerdict.Countable
@@ -57,31 +57,77 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
         return outcome.IsSettled;
     }
 
+    /// <summary>
+    /// One redrive attempt, judged: settled; postponed when another worker holds some of its facts or a dependency
+    /// is down (neither is the delivery's fault, so neither may spend its attempts); failed otherwise.
+    /// </summary>
+    public async Task<RedriveVerdict> AttemptAsync(Core.Domain.IngestEnvelope envelope, long attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SettleAsync(envelope, cancellationToken) ? RedriveVerdict.Settled : RedriveVerdict.Postpone;
+        }
+        catch (TransientFaultException e)
+        {
+            logger.LogWarning("Redrive of delivery {RequestId} met an outage ({Reason}); postponed", envelope.RequestId, e.Message);
+            return RedriveVerdict.Postpone;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Redrive of delivery {RequestId} failed (attempt {Attempt} of {MaxAttempts})", envelope.RequestId, attempt, options.Value.MaxDequeueCount);
+            return RedriveVerdict.Failed;
+        }
+    }
+
+    /// <summary>True when a failed attempt was the last one allowed: the delivery goes to the poison queue.</summary>
+    public bool IsLastAttempt(long attempt) => attempt >= options.Value.MaxDequeueCount;
+
+    /// <summary>How long a postponed delivery waits before its next attempt.</summary>
+    public TimeSpan PostponeFor => options.Value.RedriveDelay;
+
     public async Task<bool> RedriveAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
     {
         var envelope = delivery.Envelope;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = envelope.Source, ["RequestId"] = envelope.RequestId });
-        if (delivery.DequeueCount > options.Value.MaxDequeueCount)
-        {
-            logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, delivery.DequeueCount - 1);
-            await queue.MoveToPoisonAsync(delivery, cancellationToken);
-            return false;
-        }
-
+        var verdict = await AttemptAsync(envelope, delivery.DequeueCount, cancellationToken);
         try
         {
-            if (!await SettleAsync(envelope, cancellationToken))
+            switch (verdict)
             {
-                return false;
-            }
+                case RedriveVerdict.Settled:
+                    await queue.DeleteAsync(delivery, cancellationToken);
+                    return true;
+                case RedriveVerdict.Postpone:
+                    await queue.PostponeAsync(delivery, PostponeFor, cancellationToken);
+                    return false;
+                default:
+                    if (IsLastAttempt(delivery.DequeueCount))
+                    {
+                        logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, delivery.DequeueCount);
+                        await queue.MoveToPoisonAsync(delivery, cancellationToken);
+                    }
 
-            await queue.DeleteAsync(delivery, cancellationToken);
-            return true;
+                    return false;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Redrive of delivery {RequestId} failed (attempt {Attempt}); it stays captured", envelope.RequestId, delivery.DequeueCount);
+            // The message is still on the queue and reappears after its invisibility: nothing is lost.
+            logger.LogWarning(e, "Could not act on the redrive of {RequestId} ({Verdict}); the capture stays", envelope.RequestId, verdict);
             return false;
         }
     }
+}
+
+/// <summary>What one redrive attempt decided for its delivery.</summary>
+public enum RedriveVerdict
+{
+    /// <summary>Everything landed or had nothing left to land: delete the capture.</summary>
+    Settled,
+
+    /// <summary>Another worker holds some facts, or a dependency is down: try again later with a fresh attempt count.</summary>
+    Postpone,
+
+    /// <summary>The attempt failed for a reason that may be the delivery's own: it counts toward the poison queue.</summary>
+    Failed,
 }

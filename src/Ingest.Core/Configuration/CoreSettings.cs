@@ -29,6 +29,7 @@ internal static class CoreSettings
             .Validate(o => string.IsNullOrWhiteSpace(o.EmailsSource) || o.EmailsSource is "aloware" or "hubspot", "Metrics__EmailsSource must be aloware or hubspot (empty: hubspot when HubSpot is configured).");
         services.AddSettings<CaptureOptions>(configuration, CaptureOptions.Section)
             .Validate(o => o.RedriveDelay > TimeSpan.Zero && o.VisibilityTimeout > TimeSpan.Zero, "Capture__RedriveDelay and Capture__VisibilityTimeout must be positive.")
+            .Validate(o => o.Deadline > TimeSpan.Zero && o.Deadline <= TimeSpan.FromSeconds(90), "Capture__Deadline must be positive and at most 00:01:30, inside Aloware's 110 s timeout.")
             .Validate(o => o.MaxDequeueCount >= 1, "Capture__MaxDequeueCount must be at least 1.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Capture__PollInterval must be positive.")
             .Validate(o => o.RedriveConcurrency is >= 1 and <= 64, "Capture__RedriveConcurrency must be between 1 and 64.");

@@ -16,6 +16,7 @@ public static class SettingsBinding
         where T : class
     {
         services.AddSingleton(new SettingsDeclaration(section, typeof(T)));
+        services.AddSingleton<IValidateOptions<T>>(new UnresolvedReferenceValidator<T>(section));
         return services.AddOptions<T>()
             .Bind(configuration.GetSection(section))
             .Configure(options => ApplyFlatNames(options, configuration))

@@ -20,17 +20,24 @@ public sealed class InMemoryQuarantineStore : IQuarantineStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<FactEventRow>> TakeAsync(IReadOnlySet<long> agentIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FactEventRow>> ReadAsync(IReadOnlySet<long> agentIds, CancellationToken cancellationToken)
     {
         lock (_rows)
         {
-            var taken = _rows.Values.Where(r => agentIds.Contains(r.AgentID)).ToArray();
-            foreach (var row in taken)
+            return Task.FromResult<IReadOnlyList<FactEventRow>>(_rows.Values.Where(r => agentIds.Contains(r.AgentID)).ToArray());
+        }
+    }
+
+    public Task RemoveAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+    {
+        lock (_rows)
+        {
+            foreach (var row in rows)
             {
                 _rows.Remove(row.EventKey);
             }
-
-            return Task.FromResult<IReadOnlyList<FactEventRow>>(taken);
         }
+
+        return Task.CompletedTask;
     }
 }

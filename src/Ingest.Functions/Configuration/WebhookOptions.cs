@@ -14,4 +14,10 @@ public sealed class WebhookOptions
 
     /// <summary>Bodies above this are refused with 413. Aloware's deliveries are a few KB.</summary>
     public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// A delivery still processing after this is answered <c>deferred</c> (its capture and claims carry it on), well
+    /// inside Aloware's 110 s timeout; the work goes on behind the answer.
+    /// </summary>
+    public TimeSpan ProcessingDeadline { get; set; } = TimeSpan.FromSeconds(60);
 }

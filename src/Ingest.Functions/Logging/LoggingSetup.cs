@@ -12,7 +12,8 @@ namespace Ingest.Functions.Logging;
 /// </summary>
 public static class LoggingSetup
 {
-    public static LoggerConfiguration Configure(LoggerConfiguration logger, IConfiguration configuration)
+    /// <param name="extraSinks">Sinks registered in the container besides the console (a test's capture, say).</param>
+    public static LoggerConfiguration Configure(LoggerConfiguration logger, IConfiguration configuration, IEnumerable<Serilog.Core.ILogEventSink>? extraSinks = null)
     {
         var options = configuration.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
         var level = Enum.TryParse<LogEventLevel>(options.Level, ignoreCase: true, out var configured) ? configured : LogEventLevel.Information;
@@ -22,6 +23,10 @@ public static class LoggingSetup
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .Enrich.FromLogContext();
+        foreach (var sink in extraSinks ?? [])
+        {
+            logger.WriteTo.Sink(sink);
+        }
 
         var json = string.Equals(options.Format, "json", StringComparison.OrdinalIgnoreCase)
             || !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]);

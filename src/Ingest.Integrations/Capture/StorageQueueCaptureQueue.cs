@@ -21,8 +21,8 @@ namespace Ingest.Integrations.Capture;
 /// </summary>
 public sealed class StorageQueueCaptureQueue : ICaptureQueue
 {
-    /// <summary>Leaves room under the 64 KB message limit for the envelope's other fields and base64's growth.</summary>
-    private const int MaxInlineBodyBytes = 40 * 1024;
+    /// <summary>A queue message's limit, counted on the text as sent: after the queue client's own base64.</summary>
+    internal const int MaxMessageBytes = 64 * 1024;
 
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
@@ -61,17 +61,23 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     public Task<CapturedDelivery> CaptureAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
         => Transient("capture", async () =>
         {
-            string? blob = null;
-            if (envelope.Body.Length > MaxInlineBodyBytes)
+            var text = JsonSerializer.Serialize(CapturedMessage.From(envelope, blob: null));
+            if (!FitsInAMessage(text))
             {
-                blob = $"{envelope.ReceivedAtUtc.UtcDateTime:yyyy/MM/dd}/{envelope.RequestId}-{Guid.NewGuid():N}.json";
+                // Claim check: the body is base64 inside the JSON and the client encodes the JSON again (about 1.78×).
+                var blob = $"{envelope.ReceivedAtUtc.UtcDateTime:yyyy/MM/dd}/{envelope.RequestId}-{Guid.NewGuid():N}.json";
                 await _blobs.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(envelope.Body), cancellationToken);
+                text = JsonSerializer.Serialize(CapturedMessage.From(envelope, blob));
             }
 
-            var message = CapturedMessage.From(envelope, blob);
-            var receipt = (await _queue.SendMessageAsync(JsonSerializer.Serialize(message), _options.RedriveDelay, TimeSpan.FromSeconds(-1), cancellationToken)).Value;
-            return new CapturedDelivery(receipt.MessageId, receipt.PopReceipt, 0, envelope);
+            var receipt = (await _queue.SendMessageAsync(text, _options.RedriveDelay, NeverExpires, cancellationToken)).Value;
+            return new CapturedDelivery(receipt.MessageId, receipt.PopReceipt, 0, envelope, text);
         });
+
+    /// <summary>True when the text, base64-encoded as the client sends it, is within the queue's message limit.</summary>
+    internal static bool FitsInAMessage(string text) => (System.Text.Encoding.UTF8.GetByteCount(text) + 2) / 3 * 4 <= MaxMessageBytes;
+
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
     public Task<IReadOnlyList<CapturedDelivery>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
         => Transient<IReadOnlyList<CapturedDelivery>>("receive", async () =>
@@ -80,7 +86,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             var deliveries = new List<CapturedDelivery>(messages.Length);
             foreach (var message in messages)
             {
-                deliveries.Add(new CapturedDelivery(message.MessageId, message.PopReceipt, message.DequeueCount, await OpenAsync(message.MessageText, cancellationToken)));
+                deliveries.Add(new CapturedDelivery(message.MessageId, message.PopReceipt, message.DequeueCount, await OpenAsync(message.MessageText, cancellationToken), message.MessageText));
             }
 
             return deliveries;
@@ -91,7 +97,21 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     /// trigger can finish this attempt without spending it: for an outage, which says nothing about the delivery.
     /// </summary>
     public Task PostponeAsync(string messageText, TimeSpan delay, CancellationToken cancellationToken)
-        => Transient("postpone", () => _queue.SendMessageAsync(messageText, delay, TimeSpan.FromSeconds(-1), cancellationToken));
+        => Transient("postpone", () => _queue.SendMessageAsync(messageText, delay, NeverExpires, cancellationToken));
+
+    /// <summary>The redrive's postpone: the message again with a fresh count, then this copy deleted (a copy too many is harmless, one too few is not).</summary>
+    public async Task PostponeAsync(CapturedDelivery delivery, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await PostponeAsync(StoredText(delivery), delay, cancellationToken);
+        await DeleteAsync(delivery, cancellationToken);
+    }
+
+    /// <summary>Poisons a trigger's message: kept with no expiry (the host's own move would keep it 7 days).</summary>
+    public Task PoisonAsync(string messageText, CancellationToken cancellationToken)
+        => Transient("poison", () => _poison.SendMessageAsync(messageText, TimeSpan.Zero, NeverExpires, cancellationToken));
+
+    private static string StoredText(CapturedDelivery delivery)
+        => delivery.StoredText ?? JsonSerializer.Serialize(CapturedMessage.From(delivery.Envelope, blob: null));
 
     public Task DeleteAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
         => Transient("delete", async () =>
@@ -109,52 +129,77 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     public Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
         => Transient("poison", async () =>
         {
-            await _poison.SendMessageAsync(JsonSerializer.Serialize(CapturedMessage.From(delivery.Envelope, blob: null)), cancellationToken);
+            await _poison.SendMessageAsync(StoredText(delivery), TimeSpan.Zero, NeverExpires, cancellationToken);
             await _queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
         });
 
+    /// <summary>
+    /// Scans the whole poison queue: messages not replayed stay invisible until the scan ends (so each receive brings
+    /// new ones, however many are queued), then are made visible again.
+    /// </summary>
     public Task<IReadOnlyList<IngestEnvelope>> ReplayPoisonAsync(string? requestId, bool dryRun, CancellationToken cancellationToken)
         => Transient<IReadOnlyList<IngestEnvelope>>("replay", async () =>
         {
             var chosen = new List<IngestEnvelope>();
-            var seen = new HashSet<string>();
-            while (true)
+            var kept = new Dictionary<string, string>(); // message id → latest pop receipt
+            try
             {
-                // Received messages stay invisible for a while, so each pass sees new ones until the queue is drained.
-                var messages = (await _poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), cancellationToken)).Value;
-                if (messages.Length == 0 || messages.All(m => !seen.Add(m.MessageId)))
+                while (true)
                 {
-                    break;
-                }
-
-                foreach (var message in messages)
-                {
-                    var envelope = await OpenAsync(message.MessageText, cancellationToken);
-                    if (requestId is not null && envelope.RequestId != requestId)
+                    var messages = (await _poison.ReceiveMessagesAsync(32, ScanVisibility, cancellationToken)).Value;
+                    if (messages.Length == 0)
                     {
-                        await _poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
-                        continue;
+                        break;
                     }
 
-                    chosen.Add(envelope);
-                    if (dryRun)
+                    foreach (var message in messages)
                     {
-                        await _poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
-                        continue;
+                        // A scan longer than the invisibility meets a kept message again: note its new receipt only.
+                        var again = kept.ContainsKey(message.MessageId);
+                        var envelope = await OpenAsync(message.MessageText, cancellationToken);
+                        var wanted = requestId is null || envelope.RequestId == requestId;
+                        if (!wanted || dryRun)
+                        {
+                            kept[message.MessageId] = message.PopReceipt;
+                            if (wanted && !again)
+                            {
+                                chosen.Add(envelope);
+                            }
+
+                            continue;
+                        }
+
+                        chosen.Add(envelope);
+                        await _queue.SendMessageAsync(message.MessageText, TimeSpan.Zero, NeverExpires, cancellationToken);
+                        await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                     }
-
-                    await _queue.SendMessageAsync(message.MessageText, cancellationToken);
-                    await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 }
-
-                if (dryRun || requestId is not null && chosen.Count > 0)
-                {
-                    break;
-                }
+            }
+            finally
+            {
+                await ShowAgainAsync(kept);
             }
 
             return chosen;
         });
+
+    /// <summary>How long a scanned poison message stays invisible; the scan shows the kept ones again when it ends.</summary>
+    private static readonly TimeSpan ScanVisibility = TimeSpan.FromMinutes(2);
+
+    private async Task ShowAgainAsync(Dictionary<string, string> kept)
+    {
+        foreach (var (id, popReceipt) in kept)
+        {
+            try
+            {
+                await _poison.UpdateMessageAsync(id, popReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            }
+            catch (RequestFailedException)
+            {
+                // Gone or received again meanwhile: it reappears by itself when its invisibility ends.
+            }
+        }
+    }
 
     /// <summary>Turns a queue message (as the queue trigger hands it over) back into the envelope it captured.</summary>
     public async Task<IngestEnvelope> OpenAsync(string messageText, CancellationToken cancellationToken)

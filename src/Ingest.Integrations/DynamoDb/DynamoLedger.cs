@@ -23,10 +23,13 @@ public sealed class DynamoLedger(IAmazonDynamoDB dynamo, IOptions<DynamoDbOption
     private static string Pk(string key) => "LEDGER#" + key;
 
     public Task<LedgerClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
-        => DynamoErrors.TransientAsync("ledger claim", async () =>
+    {
+        // One token for every attempt: a put that landed but whose answer was lost is retried (by the SDK, or
+        // by a caller) and then fails its own condition; finding our own token means the claim is ours.
+        var token = Guid.NewGuid().ToString("N");
+        return ReleaseIfUnansweredAsync(key, token, DynamoErrors.TransientAsync("ledger claim", async () =>
         {
             var now = clock.GetUtcNow();
-            var token = Guid.NewGuid().ToString("N");
             var item = Key(Pk(key));
             item["status"] = S(InProgress);
             item["owner"] = S(token);
@@ -53,10 +56,41 @@ public sealed class DynamoLedger(IAmazonDynamoDB dynamo, IOptions<DynamoDbOption
             }
             catch (ConditionalCheckFailedException conflict)
             {
-                var status = Text(conflict.Item, "status") == Completed ? ClaimStatus.AlreadyCompleted : ClaimStatus.InProgress;
-                return new LedgerClaim(status, null, Text(conflict.Item, "fingerprint"));
+                var status = Text(conflict.Item, "status");
+                if (status == InProgress && Text(conflict.Item, "owner") == token)
+                {
+                    return new LedgerClaim(ClaimStatus.Acquired, token, null);
+                }
+
+                return new LedgerClaim(status == Completed ? ClaimStatus.AlreadyCompleted : ClaimStatus.InProgress, null, Text(conflict.Item, "fingerprint"));
             }
-        }, cancellationToken);
+        }, cancellationToken));
+    }
+
+    /// <summary>
+    /// A claim that failed without an answer may still have been stored: give it back at once (best effort), so
+    /// the redrive need not wait out a whole lease held by nobody.
+    /// </summary>
+    private async Task<LedgerClaim> ReleaseIfUnansweredAsync(string key, string token, Task<LedgerClaim> claiming)
+    {
+        try
+        {
+            return await claiming;
+        }
+        catch (StoreUnavailableException)
+        {
+            try
+            {
+                await ReleaseAsync(key, token, CancellationToken.None);
+            }
+            catch (StoreUnavailableException)
+            {
+                // Still down: the orphan, if there is one, lapses with its lease.
+            }
+
+            throw;
+        }
+    }
 
     public Task<bool> CompleteAsync(string key, string ownerToken, CancellationToken cancellationToken)
         => DynamoErrors.TransientAsync("ledger complete", async () =>

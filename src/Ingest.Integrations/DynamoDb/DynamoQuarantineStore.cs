@@ -35,29 +35,28 @@ public sealed class DynamoQuarantineStore(IAmazonDynamoDB dynamo, IOptions<Dynam
             }
         }, cancellationToken);
 
-    public Task<IReadOnlyList<FactEventRow>> TakeAsync(IReadOnlySet<long> agentIds, CancellationToken cancellationToken)
-        => DynamoErrors.TransientAsync<IReadOnlyList<FactEventRow>>("quarantine take", async () =>
+    public Task<IReadOnlyList<FactEventRow>> ReadAsync(IReadOnlySet<long> agentIds, CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync<IReadOnlyList<FactEventRow>>("quarantine read", async () =>
         {
-            var taken = new List<FactEventRow>();
+            var rows = new List<FactEventRow>();
             var now = clock.GetUtcNow().ToUnixTimeSeconds();
             foreach (var agent in agentIds)
             {
-                foreach (var item in await DynamoPartition.QueryAsync(dynamo, Table, Pk(agent), cancellationToken))
-                {
-                    // Delete-and-return: of two concurrent takers, only the one whose delete removed the item replays it.
-                    var deleted = await dynamo.DeleteItemAsync(new DeleteItemRequest
-                    {
-                        TableName = Table,
-                        Key = Key(item[PartitionKey].S, item[SortKey].S),
-                        ReturnValues = ReturnValue.ALL_OLD,
-                    }, cancellationToken);
-                    if (deleted.Attributes is { Count: > 0 } old && Number(old, TimeToLive) > now)
-                    {
-                        taken.Add(JsonSerializer.Deserialize<FactEventRow>(old["row"].S)!);
-                    }
-                }
+                // An expired item that TTL has not removed yet counts as gone.
+                rows.AddRange((await DynamoPartition.QueryAsync(dynamo, Table, Pk(agent), cancellationToken))
+                    .Where(item => Number(item, TimeToLive) > now)
+                    .Select(item => JsonSerializer.Deserialize<FactEventRow>(item["row"].S)!));
             }
 
-            return taken;
+            return rows;
+        }, cancellationToken);
+
+    public Task RemoveAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync("quarantine remove", async () =>
+        {
+            foreach (var row in rows)
+            {
+                await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = Key(Pk(row.AgentID), row.EventKey) }, cancellationToken);
+            }
         }, cancellationToken);
 }

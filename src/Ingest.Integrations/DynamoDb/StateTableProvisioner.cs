@@ -19,18 +19,41 @@ public sealed class StateTableProvisioner(IAmazonDynamoDB dynamo, IOptions<Dynam
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Creates the table and enables TTL unless they are there. Several instances may run this at the same moment
+    /// (or one may have died half-way), so every step accepts finding its work already done.
+    /// </summary>
     public async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         var name = options.Value.TableName;
+        if (!await ExistsAsync(name, cancellationToken))
+        {
+            await CreateAsync(name, cancellationToken);
+        }
+
+        for (var i = 0; i < 60 && (await dynamo.DescribeTableAsync(name, cancellationToken)).Table.TableStatus != TableStatus.ACTIVE; i++)
+        {
+            await Task.Delay(500, cancellationToken);
+        }
+
+        await EnableTimeToLiveAsync(name, cancellationToken);
+    }
+
+    private async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
+    {
         try
         {
             await dynamo.DescribeTableAsync(name, cancellationToken);
-            return;
+            return true;
         }
         catch (ResourceNotFoundException)
         {
+            return false;
         }
+    }
 
+    private async Task CreateAsync(string name, CancellationToken cancellationToken)
+    {
         try
         {
             await dynamo.CreateTableAsync(new CreateTableRequest
@@ -48,22 +71,34 @@ public sealed class StateTableProvisioner(IAmazonDynamoDB dynamo, IOptions<Dynam
                     new KeySchemaElement(StateTable.SortKey, KeyType.RANGE),
                 ],
             }, cancellationToken);
+            logger.LogInformation("Created DynamoDB table {TableName}", name);
         }
         catch (ResourceInUseException)
         {
             // Another instance created it first.
         }
+    }
 
-        for (var i = 0; i < 60 && (await dynamo.DescribeTableAsync(name, cancellationToken)).Table.TableStatus != TableStatus.ACTIVE; i++)
+    private async Task EnableTimeToLiveAsync(string name, CancellationToken cancellationToken)
+    {
+        var current = (await dynamo.DescribeTimeToLiveAsync(name, cancellationToken)).TimeToLiveDescription;
+        if (current.TimeToLiveStatus == TimeToLiveStatus.ENABLED || current.TimeToLiveStatus == TimeToLiveStatus.ENABLING)
         {
-            await Task.Delay(500, cancellationToken);
+            return;
         }
 
-        await dynamo.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        try
         {
-            TableName = name,
-            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = StateTable.TimeToLive, Enabled = true },
-        }, cancellationToken);
-        logger.LogInformation("Created DynamoDB table {TableName} with TTL on {TtlAttribute}", name, StateTable.TimeToLive);
+            await dynamo.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+            {
+                TableName = name,
+                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = StateTable.TimeToLive, Enabled = true },
+            }, cancellationToken);
+            logger.LogInformation("Enabled TTL on {TtlAttribute} of DynamoDB table {TableName}", StateTable.TimeToLive, name);
+        }
+        catch (AmazonDynamoDBException e) when (e.Message.Contains("already enabled", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another instance enabled it between our read and our update.
+        }
     }
 }

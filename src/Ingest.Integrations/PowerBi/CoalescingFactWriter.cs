@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
@@ -38,12 +39,17 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
     private DateTimeOffset _circuitOpenUntil = DateTimeOffset.MinValue;
     private long _posts, _rows, _throttled, _retries, _rejectedRows, _failedBatches, _flushes;
     private TimeSpan _lastLatency, _maxLatency, _totalLatency;
+    private readonly TimeSpan _maxWait;
 
     public CoalescingFactWriter(
-        PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IOptions<PowerBiOptions> options, TimeProvider clock, IngestMetrics metrics, ILogger<CoalescingFactWriter> logger)
+        PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IOptions<PowerBiOptions> options, TimeProvider clock, IngestMetrics metrics,
+        ILogger<CoalescingFactWriter> logger, IOptions<LedgerOptions>? ledger = null)
     {
         (_client, _dataset, _limiter, _options, _clock, _metrics, _logger) = (client, dataset, limiter, options.Value.Writer, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
+        // Rows are posted while their ledger claim is surely still held: a claim older than its lease may have
+        // been taken over, and posting it then would land the fact twice.
+        _maxWait = (ledger?.Value ?? new LedgerOptions()).LeaseDuration / 2;
     }
 
     public async Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
@@ -74,7 +80,42 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         }
 
         _wake.Release();
-        await Task.WhenAll(submissions.Select(s => s.Done.Task)).WaitAsync(cancellationToken);
+        var done = Task.WhenAll(submissions.Select(s => s.Done.Task));
+        try
+        {
+            await done.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !done.IsCompleted)
+        {
+            if (Withdraw(submissions))
+            {
+                throw; // nothing was sent: the caller may release its claims
+            }
+
+            // Some rows are in a POST already: only its outcome says whether the claims complete or go.
+            await done;
+        }
+    }
+
+    /// <summary>Takes a cancelled caller's rows back, but only when none of them has been sent yet.</summary>
+    private bool Withdraw(Submission[] submissions)
+    {
+        lock (_gate)
+        {
+            if (!submissions.All(_pending.Contains))
+            {
+                return false;
+            }
+
+            foreach (var submission in submissions)
+            {
+                _pending.Remove(submission);
+                _queuedRows -= submission.Rows.Length;
+                submission.Done.TrySetCanceled();
+            }
+
+            return true;
+        }
     }
 
     /// <summary>The loop serves every request, so it must not carry the log scope of the one that happened to start it.</summary>
@@ -102,29 +143,67 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         {
             try
             {
-                await _wake.WaitAsync(stopping);
-                await WaitForBatchAsync(stopping);
-                if (IsEmpty)
-                {
-                    continue;
-                }
-
-                // Wait for an in-flight slot and a POST slot first, so the batch taken after holds every row that came meanwhile.
-                await _inFlight.WaitAsync(stopping);
-                await _limiter.AcquirePostAsync(stopping);
-                var batch = TakeBatch();
-                if (batch.Count == 0)
-                {
-                    _inFlight.Release();
-                    continue;
-                }
-
-                _ = SendAndReleaseAsync(batch);
+                await FlushOnceAsync(stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // A slot could not be taken (the shared budget's store is down): tell the waiting callers, whose
+                // deliveries stay captured, and keep serving the next ones.
+                _logger.LogWarning(e, "Could not take a POST slot for FactEvent; the waiting rows are refused and their deliveries stay captured");
+                FailAllPending(e);
+            }
+        }
+    }
+
+    private async Task FlushOnceAsync(CancellationToken stopping)
+    {
+        await _wake.WaitAsync(stopping);
+        await WaitForBatchAsync(stopping);
+        if (IsEmpty)
+        {
+            return;
+        }
+
+        // Wait for an in-flight slot and a POST slot first, so the batch taken after holds every row that came meanwhile.
+        await _inFlight.WaitAsync(stopping);
+        List<Submission> batch;
+        try
+        {
+            await _limiter.AcquirePostAsync(stopping);
+            batch = TakeBatch();
+        }
+        catch
+        {
+            _inFlight.Release();
+            throw;
+        }
+
+        if (batch.Count == 0)
+        {
+            _inFlight.Release();
+            return;
+        }
+
+        _ = SendAndReleaseAsync(batch);
+    }
+
+    private void FailAllPending(Exception e)
+    {
+        List<Submission> failed;
+        lock (_gate)
+        {
+            failed = [.. _pending];
+            _pending.Clear();
+            _queuedRows = 0;
+        }
+
+        foreach (var submission in failed)
+        {
+            submission.Done.TrySetException(e);
         }
     }
 
@@ -164,6 +243,7 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
     {
         lock (_gate)
         {
+            ExpireStale();
             var batch = new List<Submission>();
             int rows = 0, bytes = 0;
             foreach (var submission in _pending)
@@ -190,6 +270,25 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Fails rows that waited half a ledger lease (a long 429 regime): their deliveries stay captured for the redrive.</summary>
+    private void ExpireStale()
+    {
+        var oldest = _clock.GetUtcNow() - _maxWait;
+        var stale = _pending.Where(s => s.EnqueuedAt < oldest).ToArray();
+        foreach (var submission in stale)
+        {
+            _pending.Remove(submission);
+            _queuedRows -= submission.Rows.Length;
+            submission.Done.TrySetException(new PowerBiUnavailableException(
+                $"{submission.Rows.Length} FactEvent row(s) waited longer than {_maxWait} for a POST slot; their delivery is redriven instead."));
+        }
+
+        if (stale.Length > 0)
+        {
+            _logger.LogWarning("{Count} FactEvent submission(s) waited longer than {MaxWait}; failed to the redrive", stale.Length, _maxWait);
+        }
+    }
+
     private async Task SendAndReleaseAsync(List<Submission> batch)
     {
         try
@@ -204,16 +303,16 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
 
     private async Task SendAsync(List<Submission> batch)
     {
-        var rows = batch.Sum(s => s.Rows.Length);
-        try
+        if (await TryPostAsync(batch) is { } refused)
         {
-            var datasetId = await _dataset.GetDatasetIdAsync(_stopping.Token);
-            await _limiter.AcquireRowsAsync(rows, _stopping.Token);
-            await PostWithRetriesAsync(datasetId, batch, rows);
-            Succeeded(batch, rows);
-            await CountLandedAsync(rows);
+            await IsolateOrFailAsync(batch, refused);
         }
-        catch (PowerBiException rejected) when (rejected.Status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
+    }
+
+    /// <summary>Isolating needs more POSTs; any fault on the way reaches every caller not yet answered.</summary>
+    private async Task IsolateOrFailAsync(List<Submission> batch, PowerBiException rejected)
+    {
+        try
         {
             await IsolateAsync(batch, rejected);
         }
@@ -223,26 +322,93 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         }
     }
 
-    /// <summary>Halves a refused batch until the callers whose rows Power BI refuses are alone; the rest land.</summary>
+    /// <summary>
+    /// Halves a refused batch until the callers whose rows Power BI refuses are alone; the rest land. When both
+    /// halves are refused for the same reason, every caller is refused at once: halving on costs 2k − 1 POSTs when
+    /// all rows are bad, and a refused caller's delivery stays captured for the redrive, which batches it afresh.
+    /// </summary>
     private async Task IsolateAsync(List<Submission> batch, PowerBiException rejected)
     {
         if (batch.Count == 1)
         {
-            lock (_gate)
-            {
-                _rejectedRows += batch[0].Rows.Length;
-            }
-
-            _logger.LogError("Power BI refused {Rows} FactEvent row(s): {Code} {Detail}", batch[0].Rows.Length, rejected.ErrorCode, rejected.Detail);
-            batch[0].Done.TrySetException(new RowsRejectedException($"Power BI refused the rows: {rejected.Detail}", rejected));
+            Reject(batch, rejected);
             return;
         }
 
-        var half = batch.Count / 2;
-        foreach (var part in new[] { batch[..half], batch[half..] })
+        var (first, second) = (batch[..(batch.Count / 2)], batch[(batch.Count / 2)..]);
+        var firstRefused = await PostPartAsync(first);
+        if (firstRefused is null)
         {
-            await _limiter.AcquirePostAsync(_stopping.Token);
-            await SendAsync(part);
+            await PostPartOrIsolateAsync(second);
+            return;
+        }
+
+        var secondRefused = await PostPartAsync(second);
+        if (secondRefused is not null && secondRefused.ErrorCode == firstRefused.ErrorCode && secondRefused.Status == firstRefused.Status)
+        {
+            Reject(first, firstRefused);
+            Reject(second, secondRefused);
+            return;
+        }
+
+        await IsolateAsync(first, firstRefused);
+        if (secondRefused is not null)
+        {
+            await IsolateAsync(second, secondRefused);
+        }
+    }
+
+    private async Task PostPartOrIsolateAsync(List<Submission> part)
+    {
+        if (await PostPartAsync(part) is { } refused)
+        {
+            await IsolateAsync(part, refused);
+        }
+    }
+
+    /// <summary>Posts part of a refused batch on a slot of its own.</summary>
+    private async Task<PowerBiException?> PostPartAsync(List<Submission> part)
+    {
+        await _limiter.AcquirePostAsync(_stopping.Token);
+        return await TryPostAsync(part);
+    }
+
+    /// <returns>Power BI's refusal of these rows (400/413), or null when they landed or failed otherwise (their callers are told).</returns>
+    private async Task<PowerBiException?> TryPostAsync(List<Submission> batch)
+    {
+        var rows = batch.Sum(s => s.Rows.Length);
+        try
+        {
+            var datasetId = await _dataset.GetDatasetIdAsync(_stopping.Token);
+            await _limiter.AcquireRowsAsync(rows, _stopping.Token);
+            await PostWithRetriesAsync(datasetId, batch, rows);
+            Succeeded(batch, rows);
+            await CountLandedAsync(rows);
+            return null;
+        }
+        catch (PowerBiException refused) when (refused.Status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
+        {
+            return refused;
+        }
+        catch (Exception e)
+        {
+            Failed(batch, e);
+            return null;
+        }
+    }
+
+    private void Reject(List<Submission> callers, PowerBiException rejected)
+    {
+        var rows = callers.Sum(s => s.Rows.Length);
+        lock (_gate)
+        {
+            _rejectedRows += rows;
+        }
+
+        _logger.LogError("Power BI refused {Rows} FactEvent row(s) from {Callers} caller(s): {Code} {Detail}", rows, callers.Count, rejected.ErrorCode, rejected.Detail);
+        foreach (var caller in callers)
+        {
+            caller.Done.TrySetException(new RowsRejectedException($"Power BI refused the rows: {rejected.Detail}", rejected));
         }
     }
 

@@ -1,3 +1,4 @@
+using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,9 +8,17 @@ namespace Ingest.Integrations.PowerBi;
 /// Finds the push dataset by name in the workspace, or creates it with the full schema (tables,
 /// relationships, measures), and puts back any table whose columns or measures drifted. Safe at every
 /// cold start; the id is cached after the first success, and a failure is retried on the next call.
+/// Creating is serialised across instances by a lease in the ledger (<paramref name="leases"/>), so two
+/// instances starting cold at once cannot create two datasets of the same name.
 /// </summary>
-public sealed class DatasetBootstrap(PowerBiRestClient client, IOptions<PowerBiOptions> options, ILogger<DatasetBootstrap> logger)
+public sealed class DatasetBootstrap(
+    PowerBiRestClient client, IOptions<PowerBiOptions> options, ILogger<DatasetBootstrap> logger, ILedger? leases = null, TimeProvider? clock = null)
 {
+    private static readonly TimeSpan WaitForCreator = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The ledger keys of creation leases start with this; fact keys start with their source.</summary>
+    public const string CreationLeasePrefix = "powerbi-dataset#";
+
     private readonly SemaphoreSlim _once = new(1, 1);
     private string? _datasetId;
 
@@ -33,6 +42,45 @@ public sealed class DatasetBootstrap(PowerBiRestClient client, IOptions<PowerBiO
 
     private async Task<string> FindOrCreateAsync(CancellationToken cancellationToken)
     {
+        if (await FindAsync(cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        if (leases is null)
+        {
+            return await CreateAsync(cancellationToken);
+        }
+
+        var key = $"{CreationLeasePrefix}{options.Value.WorkspaceId}/{options.Value.DatasetName}";
+        while (true)
+        {
+            var lease = await leases.ClaimAsync(key, "create", cancellationToken);
+            if (lease.Status == ClaimStatus.Acquired)
+            {
+                try
+                {
+                    // Another instance may have created it between our first look and our lease.
+                    return await FindAsync(cancellationToken) ?? await CreateAsync(cancellationToken);
+                }
+                finally
+                {
+                    await leases.ReleaseAsync(key, lease.OwnerToken!, CancellationToken.None);
+                }
+            }
+
+            logger.LogInformation("Another instance is creating push dataset {DatasetName}; waiting for it", options.Value.DatasetName);
+            await Task.Delay(WaitForCreator, clock ?? TimeProvider.System, cancellationToken);
+            if (await FindAsync(cancellationToken) is { } created)
+            {
+                return created;
+            }
+        }
+    }
+
+    /// <returns>The dataset's id, its drift repaired; null when the workspace has none of that name.</returns>
+    private async Task<string?> FindAsync(CancellationToken cancellationToken)
+    {
         var name = options.Value.DatasetName;
         var matches = (await client.ListDatasetsAsync(cancellationToken)).Where(d => d.Name == name).ToArray();
         if (matches.Length > 1)
@@ -43,9 +91,7 @@ public sealed class DatasetBootstrap(PowerBiRestClient client, IOptions<PowerBiO
 
         if (matches.Length == 0)
         {
-            var created = await client.CreateDatasetAsync(name, PushSchema.Tables, PushSchema.Relationships, options.Value.RetentionPolicy, cancellationToken);
-            logger.LogInformation("Created push dataset {DatasetName} ({DatasetId}) with retention {RetentionPolicy}", name, created.Id, options.Value.RetentionPolicy);
-            return created.Id;
+            return null;
         }
 
         var dataset = matches[0];
@@ -57,6 +103,14 @@ public sealed class DatasetBootstrap(PowerBiRestClient client, IOptions<PowerBiO
         await RepairDriftAsync(dataset.Id, cancellationToken);
         logger.LogInformation("Using push dataset {DatasetName} ({DatasetId})", name, dataset.Id);
         return dataset.Id;
+    }
+
+    private async Task<string> CreateAsync(CancellationToken cancellationToken)
+    {
+        var name = options.Value.DatasetName;
+        var created = await client.CreateDatasetAsync(name, PushSchema.Tables, PushSchema.Relationships, options.Value.RetentionPolicy, cancellationToken);
+        logger.LogInformation("Created push dataset {DatasetName} ({DatasetId}) with retention {RetentionPolicy}", name, created.Id, options.Value.RetentionPolicy);
+        return created.Id;
     }
 
     /// <summary>

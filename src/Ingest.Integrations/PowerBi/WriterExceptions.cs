@@ -1,10 +1,12 @@
+using Ingest.Core.Storage;
+
 namespace Ingest.Integrations.PowerBi;
 
 /// <summary>The writer holds as many rows as it may: the caller should defer its delivery, not wait.</summary>
-public sealed class WriterSaturatedException(int queuedRows) : Exception($"The FactEvent writer already holds {queuedRows} rows waiting for Power BI.");
+public sealed class WriterSaturatedException(int queuedRows) : TransientFaultException($"The FactEvent writer already holds {queuedRows} rows waiting for Power BI.");
 
 /// <summary>Power BI is failing (the circuit is open, or retries ran out): the delivery stays captured for the redrive.</summary>
-public sealed class PowerBiUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class PowerBiUnavailableException(string message, Exception? inner = null) : TransientFaultException(message, inner);
 
 /// <summary>Power BI refused these rows themselves (400/413): retrying cannot help, so the caller is told and the rows logged.</summary>
 public sealed class RowsRejectedException(string message, Exception inner) : Exception(message, inner);

@@ -88,4 +88,52 @@ public class RedriverTests
         Assert.Equal(0, _queue.Count);
         Assert.Single(_queue.Poison);
     }
+
+    [Fact]
+    public async Task ADeliveryWhoseFactAnotherWorkerHoldsIsPostponedNotPoisonedAndLandsOnceTheLeaseLapses()
+    {
+        await _h.SeedRosterAsync(9);
+        // A worker that stalled or died right after its claim: its lease (10 minutes) outlives many redrive rounds.
+        var stalled = await _h.Ledger.ClaimAsync("aloware#TEXTS#5", "agent=9;date=20261126", CancellationToken.None);
+        Assert.Equal(Storage.ClaimStatus.Acquired, stalled.Status);
+        await _queue.CaptureAsync(PipelineHarness.Envelope("""{"event":"x","body":{"id":5,"type":2,"user_id":9}}"""), CancellationToken.None);
+        var redriver = _h.Redriver(_queue, maxDequeueCount: 2);
+
+        for (var round = 0; round < 15; round++)
+        {
+            _h.Clock.Advance(TimeSpan.FromSeconds(31));
+            await redriver.RunOnceAsync(CancellationToken.None);
+        }
+
+        Assert.Empty(_queue.Poison);
+        Assert.Equal(1, _queue.Count);
+        Assert.Empty(_h.Facts);
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(3)); // the lease lapses
+        await redriver.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(0, _queue.Count);
+        Assert.Equal("aloware#TEXTS#5", Assert.Single(_h.Facts).EventKey);
+    }
+
+    [Fact]
+    public async Task AnOutageLongerThanEveryAttemptPostponesInsteadOfPoisoning()
+    {
+        await _h.SeedRosterAsync(9);
+        await _queue.CaptureAsync(PipelineHarness.Envelope("""{"event":"x","body":{"id":5,"type":2,"user_id":9}}"""), CancellationToken.None);
+        var redriver = _h.Redriver(_queue, maxDequeueCount: 2);
+        _h.Sink.Fault = new Storage.StoreUnavailableException("DynamoDB ledger claim failed transiently", new IOException("refused"));
+
+        for (var round = 0; round < 10; round++)
+        {
+            _h.Clock.Advance(TimeSpan.FromSeconds(31));
+            await redriver.RunOnceAsync(CancellationToken.None);
+        }
+
+        Assert.Empty(_queue.Poison);
+        _h.Sink.Fault = null;
+        _h.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal((1, 1), await redriver.RunOnceAsync(CancellationToken.None));
+        Assert.Single(_h.Facts);
+    }
 }

@@ -79,7 +79,7 @@ public class IngestPipelineTests
         Assert.Empty(_h.Facts);
         Assert.Equal(1, _h.Meters.Sum("ingest.gated"));
         Assert.Equal(0, _h.Meters.Sum("ingest.facts.posted"));
-        var quarantined = await _h.Quarantine.TakeAsync(new HashSet<long> { 999 }, CancellationToken.None);
+        var quarantined = await _h.Quarantine.ReadAsync(new HashSet<long> { 999 }, CancellationToken.None);
         Assert.Equal("aloware#TEXTS#5", Assert.Single(quarantined).EventKey);
     }
 

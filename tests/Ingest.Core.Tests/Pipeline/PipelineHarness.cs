@@ -86,7 +86,11 @@ internal sealed class PipelineHarness
     {
         public TimeSpan RefusingFor { get; set; }
 
-        public Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken) => inner.PostAsync(rows, cancellationToken);
+        /// <summary>When set, every post fails with it (an outage of the sink or of a store behind it).</summary>
+        public Exception? Fault { get; set; }
+
+        public Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+            => Fault is { } fault ? Task.FromException(fault) : inner.PostAsync(rows, cancellationToken);
     }
 
     public Redriver Redriver(ICaptureQueue queue, int maxDequeueCount = 5)

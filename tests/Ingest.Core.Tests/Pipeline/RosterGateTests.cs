@@ -29,8 +29,8 @@ public class RosterGateTests
 
         Assert.Equal([10L], allowed.Select(r => r.CommunicationID));
         Assert.Equal(2, gated);
-        Assert.Equal([11L, 12L], (await _quarantine.TakeAsync(new HashSet<long> { 2, 3 }, CancellationToken.None)).Select(r => r.CommunicationID).Order());
-        Assert.Empty(await _quarantine.TakeAsync(new HashSet<long> { 2, 3 }, CancellationToken.None));
+        Assert.Equal([11L, 12L], (await _quarantine.ReadAsync(new HashSet<long> { 2, 3 }, CancellationToken.None)).Select(r => r.CommunicationID).Order());
+        Assert.Empty(await _quarantine.ReadAsync(new HashSet<long> { 1 }, CancellationToken.None));
     }
 
     [Fact]

@@ -86,19 +86,23 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     }
 
     [Fact]
-    public async Task QuarantineHandsBackAnAgentsFactsOnce()
+    public async Task QuarantineKeepsAnAgentsFactsUntilTheyAreRemoved()
     {
         var quarantine = Backend.Quarantine();
         await quarantine.AddAsync([Fact(7, 1), Fact(7, 2), Fact(8, 3)], None);
         await quarantine.AddAsync([Fact(7, 1) with { ShiftID = "LATER" }], None);
 
-        var taken = await quarantine.TakeAsync(new HashSet<long> { 7 }, None);
+        var read = await quarantine.ReadAsync(new HashSet<long> { 7 }, None);
 
-        Assert.Equal([1L, 2L], taken.Select(r => r.CommunicationID).Order());
-        Assert.Equal("DAY", taken.Single(r => r.CommunicationID == 1).ShiftID);
-        Assert.Equal(Fact(7, 2), taken.Single(r => r.CommunicationID == 2));
-        Assert.Empty(await quarantine.TakeAsync(new HashSet<long> { 7 }, None));
-        Assert.Single(await quarantine.TakeAsync(new HashSet<long> { 8, 9 }, None));
+        Assert.Equal([1L, 2L], read.Select(r => r.CommunicationID).Order());
+        Assert.Equal("DAY", read.Single(r => r.CommunicationID == 1).ShiftID);
+        Assert.Equal(Fact(7, 2), read.Single(r => r.CommunicationID == 2));
+        Assert.Equal(2, (await quarantine.ReadAsync(new HashSet<long> { 7 }, None)).Count); // reading takes nothing away
+
+        await quarantine.RemoveAsync([read.Single(r => r.CommunicationID == 1)], None);
+
+        Assert.Equal([2L], (await quarantine.ReadAsync(new HashSet<long> { 7 }, None)).Select(r => r.CommunicationID));
+        Assert.Single(await quarantine.ReadAsync(new HashSet<long> { 8, 9 }, None));
     }
 
     [Fact]

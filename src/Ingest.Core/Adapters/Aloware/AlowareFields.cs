@@ -203,7 +203,7 @@ internal sealed class AlowareFields
         }
 
         Span<byte> raw = stackalloc byte[MaxNameBytes * 2];
-        var source = reader.ValueIsEscaped ? raw[..reader.CopyString(raw)] : reader.ValueSpan;
+        var source = Unescaped(in reader, raw);
         var length = 0;
         foreach (var b in source)
         {
@@ -236,7 +236,7 @@ internal sealed class AlowareFields
                 return reader.TryGetDouble(out var real) && IsWhole(real) ? (long)real : null;
             case JsonTokenType.String when reader.ValueSpan.Length <= MaxScalarBytes:
                 Span<byte> raw = stackalloc byte[MaxScalarBytes];
-                var text = Trim(reader.ValueIsEscaped ? raw[..reader.CopyString(raw)] : reader.ValueSpan);
+                var text = Trim(Unescaped(in reader, raw));
                 if (Utf8Parser.TryParse(text, out long parsed, out var used) && used == text.Length)
                 {
                     return parsed;
@@ -281,7 +281,7 @@ internal sealed class AlowareFields
         }
 
         Span<byte> raw = stackalloc byte[MaxScalarBytes];
-        var bytes = Trim(reader.ValueIsEscaped ? raw[..reader.CopyString(raw)] : reader.ValueSpan);
+        var bytes = Trim(Unescaped(in reader, raw));
         Span<char> chars = stackalloc char[MaxScalarBytes];
         if (!Encoding.UTF8.TryGetChars(bytes, chars, out var count))
         {
@@ -306,7 +306,40 @@ internal sealed class AlowareFields
             return "(not a string)";
         }
 
-        return reader.ValueSpan.Length > MaxEventNameBytes ? "(too long)" : reader.GetString()!;
+        if (reader.ValueSpan.Length > MaxEventNameBytes)
+        {
+            return "(too long)";
+        }
+
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return "(not valid UTF-8)";
+        }
+    }
+
+    /// <summary>
+    /// The string's bytes with escapes resolved; empty when they do not decode (a lone surrogate escape or invalid
+    /// UTF-8), so one unreadable field reads as absent instead of failing the whole delivery.
+    /// </summary>
+    private static ReadOnlySpan<byte> Unescaped(in Utf8JsonReader reader, Span<byte> raw)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+
+        try
+        {
+            return raw[..reader.CopyString(raw)];
+        }
+        catch (InvalidOperationException)
+        {
+            return [];
+        }
     }
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text) => text.Trim(" \t"u8);

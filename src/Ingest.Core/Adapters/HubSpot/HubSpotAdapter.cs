@@ -44,11 +44,24 @@ public sealed class HubSpotAdapter(bool countEmails = true) : IIngestAdapter
             }
 
             var events = document.RootElement.EnumerateArray().ToArray();
-            var candidates = events.Select(Candidate).OfType<EnrichmentCandidate>().OrderBy(c => c.OccurredAtUtc).ToArray();
+            var candidates = events.Select(ReadableCandidate).OfType<EnrichmentCandidate>().OrderBy(c => c.OccurredAtUtc).ToArray();
             var name = $"hubspot batch of {events.Length}";
             return candidates.Length > 0
                 ? AdapterResult.ToEnrich(candidates, name)
                 : AdapterResult.Ignored($"none of {events.Length} event(s) is an email created{(countEmails ? "" : " (EMAILS come from Aloware)")} or a ticket stage change", name, null);
+        }
+    }
+
+    /// <summary>An event whose names or values do not decode (a lone surrogate escape, invalid UTF-8) is skipped, not the batch.</summary>
+    private EnrichmentCandidate? ReadableCandidate(JsonElement e)
+    {
+        try
+        {
+            return Candidate(e);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

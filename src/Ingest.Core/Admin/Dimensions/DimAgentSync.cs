@@ -35,23 +35,28 @@ public sealed class DimAgentSync(IRosterStore roster, IQuarantineStore quarantin
         return current.OrderBy(a => a.AgentID).ToArray();
     }
 
-    /// <summary>Facts quarantined because their agent was not on the roster; a fault puts them back for the next run.</summary>
+    /// <summary>Facts counted per chunk of a replay: well inside the writer's queue, so a large quarantine is never refused whole.</summary>
+    public const int ReplayChunk = 500;
+
+    /// <summary>
+    /// Facts quarantined because their agent was not on the roster, counted in chunks and removed only after their
+    /// chunk settled; a fault or a crash leaves the rest (and any unsettled chunk) for the next run.
+    /// </summary>
     private async Task<int> ReplayQuarantineAsync(IReadOnlyList<DimAgent> agents, CancellationToken cancellationToken)
     {
-        var taken = await quarantine.TakeAsync(agents.Where(a => a.IsActive).Select(a => a.AgentID).ToHashSet(), cancellationToken);
-        if (taken.Count == 0)
+        var quarantined = await quarantine.ReadAsync(agents.Where(a => a.IsActive).Select(a => a.AgentID).ToHashSet(), cancellationToken);
+        var counted = 0;
+        foreach (var chunk in quarantined.Chunk(ReplayChunk))
         {
-            return 0;
+            var outcome = await pipeline.ProcessRowsAsync(chunk, cancellationToken);
+            counted += outcome.Facts;
+            // Gated again (the roster changed meanwhile) or held by another worker: not settled here, so kept.
+            if (outcome.Gated == 0 && outcome.HeldElsewhere == 0)
+            {
+                await quarantine.RemoveAsync(chunk, cancellationToken);
+            }
         }
 
-        try
-        {
-            return (await pipeline.ProcessRowsAsync(taken, cancellationToken)).Facts;
-        }
-        catch
-        {
-            await quarantine.AddAsync(taken, CancellationToken.None);
-            throw;
-        }
+        return counted;
     }
 }

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingest.PowerBiEmulator;
+
+/// <summary>
+/// The <c>/local</c> inspection routes of DESIGN.md (tables, stats, faults), served the same by the local host
+/// over its embedded emulator and by the standalone emulator; never by the Functions app.
+/// </summary>
+public static class InspectionRoutes
+{
+    public sealed record FaultRequest(int? Status, int Count);
+
+    public static IEndpointRouteBuilder MapInspectionRoutes(this IEndpointRouteBuilder endpoints, Func<HttpContext, PushEmulator> emulatorOf)
+    {
+        var local = endpoints.MapGroup("/local");
+        local.MapGet("/tables/{table}", (string table, HttpContext context)
+            => Results.Json(new { table, rows = emulatorOf(context).Rows(table) }));
+
+        local.MapGet("/stats", (HttpContext context) => Results.Json(new
+        {
+            tables = emulatorOf(context).Stats().ToDictionary(s => s.Key, s => new { rows = s.Value.Rows, posts = s.Value.Posts, throttled = s.Value.Throttled }),
+        }));
+
+        local.MapPost("/faults", async (HttpContext context) =>
+        {
+            FaultRequest? fault;
+            try
+            {
+                fault = await context.Request.ReadFromJsonAsync<FaultRequest>(JsonSerializerOptions.Web);
+            }
+            catch (JsonException e)
+            {
+                return Results.Problem(e.Message, statusCode: 400, title: "Malformed JSON");
+            }
+
+            if (fault is null || fault.Count < 0 || (fault.Count > 0 && fault.Status is not (>= 400 and <= 599)))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["status"] = ["status must be an HTTP error status (400-599) when count is above 0."],
+                    ["count"] = ["count must be 0 or more."],
+                });
+            }
+
+            emulatorOf(context).InjectFault(fault.Status ?? 0, fault.Count);
+            return Results.Json(new { status = fault.Status, count = fault.Count });
+        });
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Azure.Storage.Queues;
+using Ingest.Integrations.Capture;
+using Ingest.PowerBiEmulator;
+using Ingest.Testing;
+
+namespace Ingest.LocalHost.Tests.Durability;
+
+/// <summary>
+/// The capture store refusing for a while (8 s, longer than the storage client's own retries) must not answer
+/// 503 to a sender that never retries: the webhook keeps trying until Capture__Deadline.
+/// </summary>
+[Collection(RealDependenciesCollection.Name)]
+public sealed partial class CaptureDeadlineTests(RealDependencies real) : IAsyncLifetime
+{
+    private EmulatorServer _powerBi = null!;
+    private TcpProxy _queueProxy = null!;
+    private string _proxiedConnection = null!;
+
+    public async Task InitializeAsync()
+    {
+        _powerBi = await EmulatorServer.StartAsync(new PushEmulator());
+        var queueEndpoint = QueueEndpoint().Match(real.Azurite.ConnectionString);
+        _queueProxy = new TcpProxy(new Uri(queueEndpoint.Groups["origin"].Value));
+        _proxiedConnection = real.Azurite.ConnectionString.Replace(queueEndpoint.Groups["origin"].Value, _queueProxy.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
+        await new QueueClient(real.Azurite.ConnectionString, StorageCaptureOptions.QueueName).CreateIfNotExistsAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _queueProxy.DisposeAsync();
+        await _powerBi.DisposeAsync();
+    }
+
+    [GeneratedRegex(@"QueueEndpoint=(?<origin>http://127\.0\.0\.1:\d+)/")]
+    private static partial Regex QueueEndpoint();
+
+    [Fact]
+    public async Task AQueueRefusingForEightSecondsDelaysTheAnswerInsteadOfRefusingTheDelivery()
+    {
+        using var host = new LocalHostFactory(new()
+        {
+            ["LocalHost:EmbeddedPowerBi"] = "false",
+            ["PowerBi:BaseUrl"] = _powerBi.BaseAddress.ToString(),
+            ["PowerBi:Authentication"] = "None",
+            ["Capture:Backend"] = "StorageQueue",
+            ["Capture:Connection"] = _proxiedConnection,
+            ["Capture:Deadline"] = "00:00:30",
+        });
+        await host.RowsAsync("FactEvent"); // started, queues created, before the store goes away
+        _queueProxy.Cut();
+
+        var delivering = host.DeliverAsync(LocalHostFactory.Sample("sms-inbound-completed.json"));
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        _queueProxy.Restore();
+        using var response = await delivering;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_powerBi.Emulator.Rows("FactEvent"));
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Ingest.Core.Capture;
+using Ingest.PowerBiEmulator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingest.LocalHost.Tests;
+
+/// <summary>
+/// Aloware gives up after 110 s and never retries: a delivery still processing at the deadline is answered
+/// <c>deferred</c> at once, and its fact still lands exactly once (behind the answer, or through the redrive).
+/// </summary>
+public sealed class ProcessingDeadlineTests : IDisposable
+{
+    private readonly LocalHostFactory _host = new(new()
+    {
+        ["Webhook:ProcessingDeadline"] = "00:00:02",
+        ["Capture:RedriveDelay"] = "00:00:01",
+        ["Capture:PollInterval"] = "00:00:00.200",
+    });
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public async Task ASlowPowerBiIsAnsweredDeferredAtTheDeadlineAndTheFactLandsOnce()
+    {
+        await _host.RowsAsync("FactEvent"); // started: roster loaded and pushed before Power BI slows down
+        var emulator = _host.Services.GetRequiredService<PushEmulator>();
+        emulator.SetLatency(TimeSpan.FromSeconds(6));
+
+        var clock = Stopwatch.StartNew();
+        var answer = await _host.AnswerOfAsync(LocalHostFactory.Sample("sms-inbound-completed.json"));
+        var answeredIn = clock.Elapsed;
+
+        Assert.Equal("deferred", answer.GetProperty("status").GetString());
+        Assert.True(answeredIn < TimeSpan.FromSeconds(5), $"answered after {answeredIn}, not at the 2 s deadline");
+        emulator.SetLatency(TimeSpan.Zero);
+
+        var queue = (InMemoryCaptureQueue)_host.Services.GetRequiredService<ICaptureQueue>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((emulator.Rows("FactEvent").Count == 0 || queue.Count > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // time for any second copy to show
+        Assert.Single(emulator.Rows("FactEvent"));
+        Assert.Equal(0, queue.Count);
+        Assert.Empty(queue.Poison);
+    }
+}
