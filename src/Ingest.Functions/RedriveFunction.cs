@@ -1,5 +1,6 @@
 using Azure.Storage.Queues.Models;
 using Ingest.Core.Capture;
+using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Ingest.Integrations.Capture;
 using Microsoft.Azure.Functions.Worker;
@@ -26,9 +27,21 @@ public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver 
             return;
         }
 
-        var envelope = await captures.OpenAsync(message.MessageText, cancellationToken);
+        IngestEnvelope envelope;
+        try
+        {
+            envelope = await captures.OpenAsync(message.MessageText, cancellationToken);
+        }
+        catch (CaptureSettledException)
+        {
+            return; // another copy settled it; the host deletes this one
+        }
+
         switch (await redriver.AttemptAsync(envelope, message.DequeueCount, cancellationToken))
         {
+            case RedriveVerdict.Settled:
+                await captures.DeleteClaimCheckAsync(message.MessageText);
+                return;
             case RedriveVerdict.Postpone:
                 await captures.PostponeAsync(message.MessageText, redriver.PostponeFor, cancellationToken);
                 return;

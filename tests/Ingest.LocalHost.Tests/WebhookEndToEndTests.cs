@@ -26,8 +26,10 @@ public sealed class WebhookEndToEndTests : IDisposable
         Assert.Equal("CALLS", row.GetProperty("MetricID").GetString());
         Assert.Equal(101, row.GetProperty("AgentID").GetInt64());
         Assert.Equal(20261126, row.GetProperty("DateKey").GetInt32());
-        Assert.Equal(["ignored", "processed", "ignored", "processed", "ignored", "ignored"], answers.Select(a => a.GetProperty("status").GetString()));
+        // The recording event's body carries the final disposition: a repeat of the call, absorbed by the ledger.
+        Assert.Equal(["ignored", "processed", "processed", "processed", "ignored", "ignored"], answers.Select(a => a.GetProperty("status").GetString()));
         Assert.Equal(1, answers[1].GetProperty("facts").GetInt32());
+        Assert.Equal(1, answers[2].GetProperty("duplicates").GetInt32());
         Assert.Equal(1, answers[3].GetProperty("duplicates").GetInt32());
         Assert.Equal(0, answers[3].GetProperty("facts").GetInt32());
     }

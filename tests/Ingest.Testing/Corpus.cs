@@ -13,9 +13,9 @@ public static class Corpus
 {
     private static readonly long[] Agents = [101, 102, 103, 104];
 
-    public static List<Delivery> Build(double factsPerSecond, int seconds, double callShare, long firstId)
+    public static List<Delivery> Build(double factsPerSecond, int seconds, double callShare, long firstId, int seed = 42)
     {
-        var random = new Random(42);
+        var random = new Random(seed);
         var deliveries = new List<Delivery>();
         var facts = (int)(factsPerSecond * seconds);
         for (var i = 0; i < facts; i++)

@@ -21,7 +21,7 @@ public sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IRead
 public sealed class HealthReporter(IEnumerable<IDependencyProbe> probes, IFactSink sink, TimeProvider clock)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private HealthReport? _last;

@@ -62,16 +62,26 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         => Transient("capture", async () =>
         {
             var text = JsonSerializer.Serialize(CapturedMessage.From(envelope, blob: null));
+            string? blob = null;
             if (!FitsInAMessage(text))
             {
                 // Claim check: the body is base64 inside the JSON and the client encodes the JSON again (about 1.78×).
-                var blob = $"{envelope.ReceivedAtUtc.UtcDateTime:yyyy/MM/dd}/{envelope.RequestId}-{Guid.NewGuid():N}.json";
+                blob = $"{envelope.ReceivedAtUtc.UtcDateTime:yyyy/MM/dd}/{envelope.RequestId}-{Guid.NewGuid():N}.json";
                 await _blobs.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(envelope.Body), cancellationToken);
                 text = JsonSerializer.Serialize(CapturedMessage.From(envelope, blob));
             }
 
-            var receipt = (await _queue.SendMessageAsync(text, _options.RedriveDelay, NeverExpires, cancellationToken)).Value;
-            return new CapturedDelivery(receipt.MessageId, receipt.PopReceipt, 0, envelope, text);
+            try
+            {
+                var receipt = (await _queue.SendMessageAsync(text, _options.RedriveDelay, NeverExpires, cancellationToken)).Value;
+                return new CapturedDelivery(receipt.MessageId, receipt.PopReceipt, 0, envelope, text);
+            }
+            catch when (blob is not null)
+            {
+                // Nothing refers to the body now (the delivery is refused or captured again): raw bodies are not kept.
+                await DeleteBlobAsync(blob);
+                throw;
+            }
         });
 
     /// <summary>True when the text, base64-encoded as the client sends it, is within the queue's message limit.</summary>
@@ -86,7 +96,14 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             var deliveries = new List<CapturedDelivery>(messages.Length);
             foreach (var message in messages)
             {
-                deliveries.Add(new CapturedDelivery(message.MessageId, message.PopReceipt, message.DequeueCount, await OpenAsync(message.MessageText, cancellationToken), message.MessageText));
+                try
+                {
+                    deliveries.Add(new CapturedDelivery(message.MessageId, message.PopReceipt, message.DequeueCount, await OpenAsync(message.MessageText, cancellationToken), message.MessageText));
+                }
+                catch (CaptureSettledException)
+                {
+                    await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                }
             }
 
             return deliveries;
@@ -103,7 +120,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     public async Task PostponeAsync(CapturedDelivery delivery, TimeSpan delay, CancellationToken cancellationToken)
     {
         await PostponeAsync(StoredText(delivery), delay, cancellationToken);
-        await DeleteAsync(delivery, cancellationToken);
+        await Transient("postpone", () => DeleteMessageAsync(delivery, cancellationToken));
     }
 
     /// <summary>Poisons a trigger's message: kept with no expiry (the host's own move would keep it 7 days).</summary>
@@ -113,18 +130,50 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     private static string StoredText(CapturedDelivery delivery)
         => delivery.StoredText ?? JsonSerializer.Serialize(CapturedMessage.From(delivery.Envelope, blob: null));
 
+    /// <summary>Settles a delivery: its message, then its claim-check body (raw bodies hold phone numbers; none is kept).</summary>
     public Task DeleteAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
         => Transient("delete", async () =>
         {
-            try
+            if (await DeleteMessageAsync(delivery, cancellationToken))
             {
-                await _queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 404 || e.ErrorCode == "PopReceiptMismatch")
-            {
-                // Received again by the redrive meanwhile (a new pop receipt): it will find nothing left to do.
+                await DeleteClaimCheckAsync(delivery.StoredText);
             }
         });
+
+    /// <returns>False when the message was received again meanwhile: its new holder settles it, body included.</returns>
+    private async Task<bool> DeleteMessageAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404 || e.ErrorCode == "PopReceiptMismatch")
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes the claim-check body a settled message referred to (the queue trigger's path: the host deletes the message).</summary>
+    public async Task DeleteClaimCheckAsync(string? messageText)
+    {
+        if (messageText is not null && JsonSerializer.Deserialize<CapturedMessage>(messageText)?.Blob is { } blob)
+        {
+            await DeleteBlobAsync(blob);
+        }
+    }
+
+    private async Task DeleteBlobAsync(string blob)
+    {
+        try
+        {
+            await _blobs.GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException)
+        {
+            // Left behind: the container's lifecycle rule removes it.
+        }
+    }
 
     public Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
         => Transient("poison", async () =>
@@ -205,10 +254,21 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     public async Task<IngestEnvelope> OpenAsync(string messageText, CancellationToken cancellationToken)
     {
         var message = JsonSerializer.Deserialize<CapturedMessage>(messageText) ?? throw new InvalidDataException("An empty capture message.");
-        var body = message.Blob is null
-            ? Convert.FromBase64String(message.Body ?? "")
-            : (await _blobs.GetBlobClient(message.Blob).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        var body = message.Blob is null ? Convert.FromBase64String(message.Body ?? "") : await DownloadAsync(message, cancellationToken);
         return new IngestEnvelope(message.Source, message.RequestId, message.ReceivedAtUtc, body);
+    }
+
+    private async Task<byte[]> DownloadAsync(CapturedMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _blobs.GetBlobClient(message.Blob).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Bodies are deleted only once their delivery settled: this is another copy of a settled message.
+            throw new CaptureSettledException(message.RequestId);
+        }
     }
 
     private static Task Transient(string operation, Func<Task> call) => Transient(operation, async () => { await call(); return true; });
@@ -238,6 +298,9 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             => new(1, envelope.Source, envelope.RequestId, envelope.ReceivedAtUtc, blob is null ? Convert.ToBase64String(envelope.Body.Span) : null, blob);
     }
 }
+
+/// <summary>The message's claim-check body is gone, which happens only once its delivery settled (through another copy).</summary>
+public sealed class CaptureSettledException(string requestId) : Exception($"Delivery {requestId} has already settled; its body was deleted.");
 
 /// <summary>Where captures go in Azure Storage (section <c>Capture</c>, connection from <c>AzureWebJobsStorage</c> by default).</summary>
 public sealed class StorageCaptureOptions

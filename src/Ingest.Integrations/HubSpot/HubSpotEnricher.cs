@@ -36,8 +36,8 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
     {
         var emails = candidates.Where(c => c.Kind == HubSpotAdapter.EmailKind).ToArray();
         var tickets = await ClosingTicketsAsync(candidates.Where(c => c.Kind == HubSpotAdapter.TicketKind).ToArray(), cancellationToken);
-        var emailObjects = emails.Length == 0 ? [] : await client.BatchReadAsync("emails", emails.Select(e => e.ObjectId).ToArray(), EmailProperties, cancellationToken);
-        var ticketObjects = tickets.Length == 0 ? [] : await client.BatchReadAsync("tickets", tickets.Select(t => t.ObjectId).ToArray(), TicketProperties, cancellationToken);
+        var emailObjects = await ReadAsync("emails", emails, EmailProperties, cancellationToken);
+        var ticketObjects = await ReadAsync("tickets", tickets, TicketProperties, cancellationToken);
 
         var agentOf = await AgentResolverAsync(emailObjects.Concat(ticketObjects), cancellationToken);
         var counted = new List<CountableEvent>();
@@ -62,6 +62,34 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
         }
 
         return counted;
+    }
+
+    /// <summary>
+    /// Reads the objects of these candidates. One the CRM does not return (deleted, or outside the app's scopes) is
+    /// logged, not silently dropped; a read that returns none at all is suspect (a scope or portal mix-up, an object
+    /// not readable yet), so it fails and the delivery stays captured until it reads right or reaches the poison queue.
+    /// </summary>
+    private async Task<IReadOnlyList<HubSpotObject>> ReadAsync(string type, EnrichmentCandidate[] candidates, string[] properties, CancellationToken cancellationToken)
+    {
+        if (candidates.Length == 0)
+        {
+            return [];
+        }
+
+        var ids = candidates.Select(c => c.ObjectId).Distinct().ToArray();
+        var read = await client.BatchReadAsync(type, ids, properties, cancellationToken);
+        var missing = ids.Except(read.Select(Id)).ToArray();
+        if (read.Count == 0)
+        {
+            throw new HubSpotReadSuspectException(type, ids.Length);
+        }
+
+        foreach (var id in missing)
+        {
+            logger.LogWarning("HubSpot returned no {ObjectType} {ObjectId} (deleted, or outside the app's scopes): not counted", type, id);
+        }
+
+        return read;
     }
 
     /// <summary>The candidates whose new stage closes the ticket, reading the pipelines again once if a stage is unknown.</summary>
@@ -139,6 +167,10 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
             : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.UtcDateTime
             : null;
 }
+
+/// <summary>HubSpot returned none of the objects a delivery names: more likely a wrong read than all of them gone.</summary>
+public sealed class HubSpotReadSuspectException(string type, int requested)
+    : Exception($"HubSpot's batch read returned none of {requested} {type}; the delivery is kept for another attempt.");
 
 /// <summary>A value read from an API and kept for a while; read again on demand (an unknown stage or owner).</summary>
 internal sealed class RefreshingCache<T>(Func<CancellationToken, Task<T>> load, TimeSpan lifetime, TimeProvider clock)

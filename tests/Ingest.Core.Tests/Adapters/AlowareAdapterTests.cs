@@ -35,7 +35,6 @@ public class AlowareAdapterTests
 
     [Theory]
     [InlineData("call-1-initiation.json", "not ended")]
-    [InlineData("call-3-recording-saved.json", "recording")]
     [InlineData("call-5-transcription-summarized.json", "transcription")]
     [InlineData("call-6-transcription-saved.json", "transcription")]
     [InlineData("test-payload.json", "Save & Test")]
@@ -58,15 +57,26 @@ public class AlowareAdapterTests
     [InlineData("InboundSMS-DispositionCompleted", 2, 1, 4, MetricId.TEXTS)]
     [InlineData("OutboundSMS-DispositionInvalid", 2, 2, 7, MetricId.TEXTS)]
     [InlineData("Call-Disposed", 1, 2, 4, MetricId.CALLS)]
-    [InlineData("Recording-Saved", 1, 2, 4, null)]
-    [InlineData("transcription.call.summarized", 1, 2, 4, null)]
-    [InlineData("transcription.open_search.saved", 1, 2, 4, null)]
+    [InlineData("Recording-Saved", 1, 2, 1, null)]
+    [InlineData("Recording-Saved", 1, 2, 4, MetricId.CALLS)] // the body says a call ended: the name is only a hint
+    [InlineData("transcription.call.summarized", 1, 2, 4, MetricId.CALLS)]
+    [InlineData("transcription.open_search.saved", 1, 2, 4, MetricId.CALLS)]
     [InlineData("OutboundAppointment", 12, 2, 9, null)]
     public void ClassifiesEveryEventNameSeenFromAloware(string name, int type, int direction, int disposition, MetricId? expected)
     {
         var result = Adapt("{\"event\":\"" + name + "\",\"body\":{\"id\":31,\"user_id\":8,\"type\":" + type + ",\"direction\":" + direction + ",\"disposition_status2\":" + disposition + "}}");
 
         Assert.Equal(expected, result.Verdict == AdapterVerdict.Countable ? Assert.Single(result.Events).Metric : null);
+    }
+
+    [Fact]
+    public void ARecordingEventCarryingAFinalDispositionCountsItsCallUnderTheSameKey()
+    {
+        // A relay labelled the disposition "Recording-Saved": dropping it on the name would lose the call.
+        var recording = Single(Adapt(Samples.Read("call-3-recording-saved.json")));
+        var disposition = Single(Adapt(Samples.Read("call-2-disposition-completed.json")));
+
+        Assert.Equal(Keys.EventKey(disposition.Source, disposition.Metric, disposition.CommunicationId), Keys.EventKey(recording.Source, recording.Metric, recording.CommunicationId));
     }
 
     [Fact]

@@ -25,10 +25,10 @@ public class IngestPipelineTests
         Assert.Equal(20261126, fact.DateKey);
         Assert.Equal("CALLS-202611", fact.MetricMonthKey);
         Assert.Equal(1, outcomes.Sum(o => o.Facts));
-        Assert.Equal(1, outcomes.Sum(o => o.Duplicates));
-        Assert.Equal(4, outcomes.Sum(o => o.Ignored));
+        Assert.Equal(2, outcomes.Sum(o => o.Duplicates)); // Call-Disposed, and the recording event that carries the final disposition
+        Assert.Equal(3, outcomes.Sum(o => o.Ignored));
         Assert.Equal(1, _h.Meters.Sum("ingest.facts.posted"));
-        Assert.Equal(1, _h.Meters.Sum("ingest.duplicates"));
+        Assert.Equal(2, _h.Meters.Sum("ingest.duplicates"));
     }
 
     [Fact]

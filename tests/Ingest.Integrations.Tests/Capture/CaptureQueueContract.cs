@@ -251,4 +251,25 @@ public sealed class StorageQueueCaptureQueueContract(AzuriteFixture azurite) : C
         Assert.Equal(large, Encoding.UTF8.GetString((await _storage.OpenAsync(message.MessageText, CancellationToken.None)).Body.Span));
         await poison.ClearMessagesAsync();
     }
+
+    [Fact]
+    public async Task AClaimCheckBodySurvivesAPostponeAndIsDeletedWhenItsDeliverySettles()
+    {
+        var large = "{\"pad\":\"" + new string('z', 100 * 1024) + "\"}";
+        await Queue.CaptureAsync(Envelope(large, "big-settle"), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        var first = Assert.Single(await Queue.ReceiveAsync(32, CancellationToken.None));
+
+        await Queue.PostponeAsync(first, TimeSpan.FromSeconds(1), CancellationToken.None);
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        var again = Assert.Single(await Queue.ReceiveAsync(32, CancellationToken.None));
+        Assert.Equal(large, Encoding.UTF8.GetString(again.Envelope.Body.Span));
+        await Queue.DeleteAsync(again, CancellationToken.None);
+
+        var blobs = new Azure.Storage.Blobs.BlobContainerClient(azurite.Azurite.ConnectionString, new StorageCaptureOptions().BlobContainer);
+        await foreach (var blob in blobs.GetBlobsAsync())
+        {
+            Assert.DoesNotContain("big-settle", blob.Name, StringComparison.Ordinal);
+        }
+    }
 }

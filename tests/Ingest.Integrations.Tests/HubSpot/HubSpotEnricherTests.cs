@@ -146,4 +146,20 @@ public sealed class HubSpotEnricherTests : IAsyncLifetime
         Assert.Equal(0, _hubSpot.Throttled);
         Assert.Equal(5, _hubSpot.Requests);
     }
+
+    [Fact]
+    public async Task AnObjectTheCrmDoesNotReturnIsSkippedAndTheRestCount()
+    {
+        _hubSpot.AddEmail(21, "11", "EMAIL", At);
+
+        var counted = await Enricher.EnrichAsync([Email(21), Email(22)], CancellationToken.None);
+
+        Assert.Equal([21L], counted.Select(c => c.CommunicationId));
+    }
+
+    [Fact]
+    public async Task AReadThatReturnsNoneOfTheObjectsFailsSoTheDeliveryIsKept()
+    {
+        await Assert.ThrowsAsync<Integrations.HubSpot.HubSpotReadSuspectException>(() => Enricher.EnrichAsync([Email(31), Email(32)], CancellationToken.None));
+    }
 }

@@ -44,14 +44,8 @@ public sealed class AlowareAdapter(bool countEmails = true) : IIngestAdapter
             return AdapterResult.Ignored("Aloware's Save & Test payload", name, id);
         }
 
+        // The name is only a hint, read after the body: a relay may label a real disposition "Recording-Saved".
         var hint = EventNameHint.From(name);
-        switch (hint.Kind)
-        {
-            case EventKind.Recording:
-                return AdapterResult.Ignored("a recording event: the call is counted on its disposition", name, id);
-            case EventKind.Transcription:
-                return AdapterResult.Ignored("a transcription event: the call is counted on its disposition", name, id);
-        }
 
         if (fields.RecognisedFields == 0)
         {
@@ -66,7 +60,7 @@ public sealed class AlowareAdapter(bool countEmails = true) : IIngestAdapter
             case AlowareCodes.TypeCall:
                 if (!IsFinalCall(disposition, hint.Kind))
                 {
-                    return AdapterResult.Ignored("a call that has not ended yet (initiation or in progress)", name, id);
+                    return AdapterResult.Ignored(CountedElsewhere(hint.Kind) ?? "a call that has not ended yet (initiation or in progress)", name, id);
                 }
 
                 metric = MetricId.CALLS;
@@ -85,14 +79,18 @@ public sealed class AlowareAdapter(bool countEmails = true) : IIngestAdapter
                 metric = type == AlowareCodes.TypeSms ? MetricId.TEXTS : MetricId.EMAILS;
                 break;
             case null:
-                return AdapterResult.Ignored("no communication type in the body or the event name", name, id, unrecognised: true);
+                return CountedElsewhere(hint.Kind) is { } elsewhere
+                    ? AdapterResult.Ignored(elsewhere, name, id)
+                    : AdapterResult.Ignored("no communication type in the body or the event name", name, id, unrecognised: true);
             default:
                 return AdapterResult.Ignored($"communication type {type} is not counted", name, id);
         }
 
         if (fields.Id is not { } communicationId || communicationId <= 0)
         {
-            return AdapterResult.Ignored("no communication id", name, id, unrecognised: true);
+            return CountedElsewhere(hint.Kind) is { } reason
+                ? AdapterResult.Ignored(reason, name, id)
+                : AdapterResult.Ignored("no communication id", name, id, unrecognised: true);
         }
 
         var agent = fields.UserId is > 0 ? fields.UserId : fields.OwnerId is > 0 ? fields.OwnerId : null;
@@ -113,6 +111,14 @@ public sealed class AlowareAdapter(bool countEmails = true) : IIngestAdapter
             NonNegative(fields.TalkTimeSec));
         return AdapterResult.Countable([countable], name, communicationId);
     }
+
+    /// <summary>Why a recording or transcription event without a countable body is no loss: its call counts on its disposition.</summary>
+    private static string? CountedElsewhere(EventKind hint) => hint switch
+    {
+        EventKind.Recording => "a recording event: the call is counted on its disposition",
+        EventKind.Transcription => "a transcription event: the call is counted on its disposition",
+        _ => null,
+    };
 
     /// <summary>A call counts once it ended: a known final disposition, or a disposition event when the body gives none.</summary>
     private static bool IsFinalCall(long? disposition, EventKind hint) => disposition switch

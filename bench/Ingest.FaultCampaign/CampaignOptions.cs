@@ -1,0 +1,46 @@
+namespace Ingest.FaultCampaign;
+
+/// <summary>What a campaign run does: how many hosts, how long, how much traffic, and the seed that fixes its faults.</summary>
+public sealed record CampaignOptions
+{
+    public int Hosts { get; init; } = 2;
+    public TimeSpan Load { get; init; } = TimeSpan.FromMinutes(3);
+    public TimeSpan Drain { get; init; } = TimeSpan.FromMinutes(6);
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Communications a second; about 30% are calls of six deliveries.</summary>
+    public double FactsPerSecond { get; init; } = 8;
+
+    /// <summary>The ledger lease the hosts run with: how long a dead worker's claim holds a fact.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Where the hosts' logs go; a temporary folder when not given.</summary>
+    public string? LogFolder { get; init; }
+
+    public static CampaignOptions Parse(string[] args)
+    {
+        var options = new CampaignOptions();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            options = args[i] switch
+            {
+                "--hosts" => options with { Hosts = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--minutes" => options with { Load = TimeSpan.FromMinutes(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
+                "--drain-minutes" => options with { Drain = TimeSpan.FromMinutes(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) },
+                "--seed" => options with { Seed = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--rate" => options with { FactsPerSecond = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--lease" => options with { LeaseDuration = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+                "--logs" => options with { LogFolder = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --hosts N --minutes M --drain-minutes M --seed S --rate F --lease hh:mm:ss --logs DIR"),
+            };
+        }
+
+        if (options.Hosts < 1 || options.Load <= TimeSpan.Zero || options.FactsPerSecond <= 0)
+        {
+            throw new ArgumentException("--hosts, --minutes and --rate must be positive.");
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,28 @@
+using Ingest.FaultCampaign;
+using Xunit.Abstractions;
+
+namespace Ingest.LocalHost.Tests.Durability;
+
+/// <summary>
+/// The short run of the fault campaign (bench/Ingest.FaultCampaign): two local host processes over DynamoDB
+/// Local, Azurite and the standalone emulator, a seeded schedule of combined faults, checked from outside.
+/// The long runs over several seeds are in docs/benchmarks.md.
+/// </summary>
+[Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class FaultCampaignTests(RealDependencies real, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TwoHostsUnderASeededScheduleOfFaultsLandEveryAcknowledgedFactOnce()
+    {
+        using var log = new StringWriter();
+        var options = new CampaignOptions { Hosts = 2, Load = TimeSpan.FromMinutes(2), Drain = TimeSpan.FromMinutes(4), Seed = 3, FactsPerSecond = 6 };
+
+        var report = await new Campaign(options, log).RunAsync(real.Dynamo, real.Azurite);
+
+        output.WriteLine(log.ToString());
+        output.WriteLine(report.Describe());
+        Assert.True(report.Passed, report.Describe());
+        Assert.True(report.Faults.Count >= 5, $"only {report.Faults.Count} faults were injected");
+    }
+}
