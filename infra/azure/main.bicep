@@ -243,7 +243,7 @@ var appSettings = [
   { name: 'ADMIN_HMAC_SECRET', value: secretRef(vault.name, 'admin-hmac-secret') }
   { name: 'ADMIN_API_KEY', value: empty(adminApiKey) ? '' : secretRef(vault.name, 'admin-api-key') }
   { name: 'ADMIN_IP_ALLOWLIST', value: adminIpAllowlist }
-  { name: 'Admin__TrustedProxies', value: '' }
+  { name: 'Admin__TrustedProxies', value: '127.0.0.1/32,::1/128' }
   { name: 'Admin__Tolerance', value: '00:05:00' }
   { name: 'Admin__TableLockLease', value: '00:05:00' }
   { name: 'Aloware__BaseUrl', value: 'https://app.aloware.com' }

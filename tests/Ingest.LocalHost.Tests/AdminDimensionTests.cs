@@ -246,6 +246,13 @@ public abstract class AdminDimensionTests : IDisposable
     public async Task EveryRunIsAuditedAndARefusedOneWithoutItsBody()
     {
         using var forged = await _host.SignedPostAsync("/api/admin/dimshift/sync", "{\"shifts\":[]}"u8.ToArray(), secret: "not-the-secret-at-all");
+        for (var i = 0; i < 20; i++)
+        {
+            // A flood of forgeries from one caller: refused every time, audited once a minute.
+            using var again = await _host.SignedPostAsync("/api/admin/dimshift/sync", "{\"shifts\":[]}"u8.ToArray(), secret: "not-the-secret-at-all");
+            Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        }
+
         await PostAsync("/api/admin/dimshift/sync", new { shifts = Array.Empty<object>() });
 
         var audit = _host.Services.GetRequiredService<IAuditLog>();

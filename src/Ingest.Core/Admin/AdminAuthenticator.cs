@@ -43,9 +43,13 @@ public sealed partial class AdminAuthenticator(IOptions<AdminOptions> options, I
     [GeneratedRegex("^[A-Za-z0-9_-]{16,128}$")]
     private static partial Regex NonceShape();
 
+    /// <summary>The allowlist alone, checked before the body is read: a caller from elsewhere costs nothing more.</summary>
+    public bool IsAllowedAddress(IPAddress? peer, string? forwardedFor)
+        => _allowlist.Count == 0 || (ClientAddress(peer, forwardedFor) is { } client && _allowlist.Any(n => n.Contains(client)));
+
     public async Task<AdminAuthResult> AuthenticateAsync(AdminRequest request, CancellationToken cancellationToken)
     {
-        if (_allowlist.Count > 0 && (ClientAddress(request) is not { } client || !_allowlist.Any(n => n.Contains(client))))
+        if (!IsAllowedAddress(request.Peer, request.ForwardedFor))
         {
             return Fail("ip_not_allowed");
         }
@@ -121,17 +125,17 @@ public sealed partial class AdminAuthenticator(IOptions<AdminOptions> options, I
         return hmac.GetHashAndReset();
     }
 
-    private IPAddress? ClientAddress(AdminRequest request)
+    private IPAddress? ClientAddress(IPAddress? peer, string? forwardedFor)
     {
-        if (request.Peer is null || _trustedProxies.Count == 0 || !_trustedProxies.Any(p => p.Contains(request.Peer)) || string.IsNullOrWhiteSpace(request.ForwardedFor))
+        if (peer is null || _trustedProxies.Count == 0 || !_trustedProxies.Any(p => p.Contains(peer)) || string.IsNullOrWhiteSpace(forwardedFor))
         {
-            return request.Peer;
+            return peer;
         }
 
         // The right-most address not added by a trusted proxy is the client.
-        foreach (var hop in request.ForwardedFor.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Reverse())
+        foreach (var hop in forwardedFor.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Reverse())
         {
-            if (!IPAddress.TryParse(hop, out var address))
+            if (Hop(hop) is not { } address)
             {
                 return null;
             }
@@ -142,8 +146,14 @@ public sealed partial class AdminAuthenticator(IOptions<AdminOptions> options, I
             }
         }
 
-        return request.Peer;
+        return peer;
     }
+
+    /// <summary>An X-Forwarded-For entry: an address, or (as Azure's front ends write it) an address with a port.</summary>
+    private static IPAddress? Hop(string hop)
+        => IPAddress.TryParse(hop, out var address) ? address
+            : IPEndPoint.TryParse(hop, out var endpoint) ? endpoint.Address
+            : null;
 
     private static byte[]? TryBase64(string text)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ingest.Core.Admin;
 using Ingest.Core.Storage;
 using Ingest.Functions.Http;
@@ -6,23 +7,35 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Ingest.Functions.Admin;
 
-/// <summary>The one place admin functions read a signed request: raw body bytes, the signature headers, the peer.</summary>
+/// <summary>
+/// The one place admin functions read a signed request: the peer first (an address off the allowlist costs no
+/// read), then at most <see cref="MaxBodyBytes"/> of raw body, then the signature headers. Refusals are audited,
+/// at most one entry per caller and reason a minute, so a flood of forgeries cannot flood the audit table.
+/// </summary>
 public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit, TimeProvider clock)
 {
     private const int MaxBodyBytes = 1024 * 1024;
+    private static readonly TimeSpan RefusalAuditEvery = TimeSpan.FromMinutes(1);
 
-    /// <returns>The raw body and the actor when authenticated; otherwise a 401 problem+json with a reason code.</returns>
+    private readonly ConcurrentDictionary<(string Caller, string Reason), (DateTimeOffset At, int Unrecorded)> _refusals = new();
+
+    /// <returns>The raw body and the actor when authenticated; otherwise a 401 (or 413) problem+json with a reason code.</returns>
     public async Task<(byte[] Body, string? Actor, IActionResult? Refusal)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBodyBytes)
+        var headers = request.Headers;
+        var peer = request.HttpContext.Connection.RemoteIpAddress;
+        // Several proxies may each add a header: together they are one list.
+        var forwardedFor = string.Join(',', headers["X-Forwarded-For"].ToArray());
+        if (!authenticator.IsAllowedAddress(peer, forwardedFor))
+        {
+            return await RefuseAsync(request, "ip_not_allowed", cancellationToken);
+        }
+
+        if (request.ContentLength > MaxBodyBytes || await ReadAtMostAsync(request.Body, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return ([], null, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Admin bodies are at most {MaxBodyBytes} bytes.", "body"));
         }
 
-        var body = buffer.ToArray();
-        var headers = request.Headers;
         var result = await authenticator.AuthenticateAsync(new AdminRequest(
             request.Method,
             request.Path.Value ?? "/",
@@ -30,17 +43,52 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
             headers["X-Admin-Nonce"].FirstOrDefault(),
             string.Join(' ', headers["X-Admin-Signature"].ToArray()),
             headers["X-Admin-Api-Key"].FirstOrDefault(),
-            request.HttpContext.Connection.RemoteIpAddress,
-            headers["X-Forwarded-For"].FirstOrDefault(),
+            peer,
+            forwardedFor,
             body), cancellationToken);
-        if (result.Succeeded)
+        return result.Succeeded ? (body, result.Actor, null) : await RefuseAsync(request, result.Reason!, cancellationToken);
+    }
+
+    /// <returns>The body, or null when it is longer than <paramref name="limit"/> (reading stops there).</returns>
+    private static async Task<byte[]?> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            return (body, result.Actor, null);
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
         }
 
-        // Audited without the body or any header value: only who tried, where, and the reason code.
+        return buffer.ToArray();
+    }
+
+    /// <summary>Audited without the body or any header value: who tried, where, and the reason code; throttled per caller.</summary>
+    private async Task<(byte[], string?, IActionResult?)> RefuseAsync(HttpRequest request, string reason, CancellationToken cancellationToken)
+    {
         var caller = $"unauthenticated@{request.HttpContext.Connection.RemoteIpAddress}";
-        await audit.AppendAsync(new AuditEntry("auth", caller, clock.GetUtcNow(), AuditPayload.Sha256(body), [], $"refused {request.Path}: {result.Reason}"), cancellationToken);
-        return ([], null, Problems.Unauthorized(result.Reason!));
+        var now = clock.GetUtcNow();
+        var unrecorded = 0;
+        var record = false;
+        _refusals.AddOrUpdate((caller, reason),
+            _ => { record = true; return (now, 0); },
+            (_, last) =>
+            {
+                record = now - last.At >= RefusalAuditEvery;
+                unrecorded = last.Unrecorded;
+                return record ? (now, 0) : (last.At, last.Unrecorded + 1);
+            });
+        if (record)
+        {
+            var more = unrecorded > 0 ? $" (and {unrecorded} more like it since the last entry)" : "";
+            await audit.AppendAsync(new AuditEntry("auth", caller, now, AuditPayload.Sha256([]), [], $"refused {request.Path}: {reason}{more}"), cancellationToken);
+        }
+
+        return ([], null, Problems.Unauthorized(reason));
     }
 }

@@ -145,4 +145,19 @@ public class AdminAuthenticatorTests
         Assert.Equal("ip_not_allowed", await ReasonAsync(authenticator, Signed(peer: IPAddress.Parse("192.168.50.9"), forwardedFor: "10.1.2.3, 198.51.100.1", nonce: "nonce-cccccccccccccccc")));
         Assert.Equal("ip_not_allowed", await ReasonAsync(authenticator, Signed(peer: IPAddress.Parse("192.168.50.9"), forwardedFor: "not-an-ip", nonce: "nonce-dddddddddddddddd")));
     }
+
+    [Fact]
+    public async Task ReadsForwardedAddressesWithPortsAsAzuresFrontEndsWriteThem()
+    {
+        // Behind the Functions host the peer is the host's loopback proxy; the front end adds "client:port".
+        var authenticator = Authenticator(new AdminOptions { HmacSecret = "new-secret", IpAllowlist = "203.0.113.0/24, 2001:db8::/32", TrustedProxies = "127.0.0.1/32, ::1/128" });
+        var host = IPAddress.Loopback;
+
+        Assert.Null(await ReasonAsync(authenticator, Signed(peer: host, forwardedFor: "203.0.113.7:51234", nonce: "nonce-eeeeeeeeeeeeeeee")));
+        Assert.Null(await ReasonAsync(authenticator, Signed(peer: host, forwardedFor: "[2001:db8::5]:443", nonce: "nonce-ffffffffffffffff")));
+        Assert.Null(await ReasonAsync(authenticator, Signed(peer: host, forwardedFor: "198.51.100.1:1000, 203.0.113.8:2000", nonce: "nonce-gggggggggggggggg")));
+        Assert.Equal("ip_not_allowed", await ReasonAsync(authenticator, Signed(peer: host, forwardedFor: "203.0.113.8:2000, 198.51.100.1:1000", nonce: "nonce-hhhhhhhhhhhhhhhh")));
+        Assert.True(authenticator.IsAllowedAddress(host, "203.0.113.9:80"));
+        Assert.False(authenticator.IsAllowedAddress(host, "198.51.100.1"));
+    }
 }

@@ -16,13 +16,13 @@ public sealed class FaultCampaignTests(RealDependencies real, ITestOutputHelper 
     public async Task TwoHostsUnderASeededScheduleOfFaultsLandEveryAcknowledgedFactOnce()
     {
         using var log = new StringWriter();
-        var options = new CampaignOptions { Hosts = 2, Load = TimeSpan.FromMinutes(2), Drain = TimeSpan.FromMinutes(4), Seed = 3, FactsPerSecond = 6 };
+        var options = new CampaignOptions { Hosts = 2, Load = TimeSpan.FromSeconds(90), Drain = TimeSpan.FromMinutes(4), Seed = 3, FactsPerSecond = 6 };
 
         var report = await new Campaign(options, log).RunAsync(real.Dynamo, real.Azurite);
 
         output.WriteLine(log.ToString());
         output.WriteLine(report.Describe());
         Assert.True(report.Passed, report.Describe());
-        Assert.True(report.Faults.Count >= 5, $"only {report.Faults.Count} faults were injected");
+        Assert.True(report.Faults.Count >= 4, $"only {report.Faults.Count} faults were injected");
     }
 }
