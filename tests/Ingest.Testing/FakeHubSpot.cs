@@ -47,6 +47,16 @@ public sealed class FakeHubSpot : IAsyncDisposable
     public void AddTicket(long id, string ownerId, string stage)
         => Tickets[id] = new() { ["hubspot_owner_id"] = ownerId, ["hs_pipeline"] = "0", ["hs_pipeline_stage"] = stage };
 
+    /// <summary>Each ticket's stage changes, oldest first, returned (newest first, as HubSpot does) when history is asked for.</summary>
+    public ConcurrentDictionary<long, List<(string Stage, DateTimeOffset At)>> StageHistory { get; } = new();
+
+    /// <summary>A ticket that went through these stages, in order; it is now in the last one.</summary>
+    public void AddTicketHistory(long id, string ownerId, params (string Stage, DateTimeOffset At)[] stages)
+    {
+        AddTicket(id, ownerId, stages[^1].Stage);
+        StageHistory[id] = [.. stages];
+    }
+
     public static async Task<FakeHubSpot> StartAsync()
     {
         var app = LoopbackApp.Create();
@@ -83,7 +93,15 @@ public sealed class FakeHubSpot : IAsyncDisposable
 
             InterlockedMax(ref fake._largestBatch, ids.Length);
             var store = type == "emails" ? fake.Emails : fake.Tickets;
-            var results = ids.Where(store.ContainsKey).Select(id => new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), properties = store[id] });
+            var withHistory = request.RootElement.TryGetProperty("propertiesWithHistory", out var asked) && asked.EnumerateArray().Any(p => p.GetString() == "hs_pipeline_stage");
+            var results = ids.Where(store.ContainsKey).Select(id => new
+            {
+                id = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                properties = store[id],
+                propertiesWithHistory = withHistory && type == "tickets" && fake.StageHistory.TryGetValue(id, out var history)
+                    ? new Dictionary<string, object> { ["hs_pipeline_stage"] = history.AsEnumerable().Reverse().Select(h => new { value = h.Stage, timestamp = h.At.ToString("O"), sourceType = "CRM_UI" }) }
+                    : null,
+            });
             return Results.Json(new { status = "COMPLETE", results });
         });
         app.MapGet("/crm/v3/pipelines/tickets", () => Results.Json(new

@@ -3,7 +3,13 @@ using System.Text.Json.Serialization;
 
 namespace Ingest.Integrations.HubSpot;
 
-public sealed record HubSpotObject([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("properties")] Dictionary<string, string?> Properties);
+public sealed record HubSpotObject(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("properties")] Dictionary<string, string?> Properties,
+    [property: JsonPropertyName("propertiesWithHistory")] Dictionary<string, List<HubSpotPropertyVersion>>? History = null);
+
+/// <summary>One past value of a property, as <c>propertiesWithHistory</c> lists them.</summary>
+public sealed record HubSpotPropertyVersion([property: JsonPropertyName("value")] string? Value, [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp);
 
 public sealed record HubSpotStage([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("metadata")] Dictionary<string, string?>? Metadata);
 
@@ -20,7 +26,10 @@ public sealed class HubSpotClient(HttpClient http)
 {
     public const int MaxBatch = 100;
 
-    private sealed record BatchRead([property: JsonPropertyName("properties")] string[] Properties, [property: JsonPropertyName("inputs")] Input[] Inputs);
+    private sealed record BatchRead(
+        [property: JsonPropertyName("properties")] string[] Properties,
+        [property: JsonPropertyName("propertiesWithHistory"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? WithHistory,
+        [property: JsonPropertyName("inputs")] Input[] Inputs);
 
     private sealed record Input([property: JsonPropertyName("id")] string Id);
 
@@ -31,12 +40,14 @@ public sealed class HubSpotClient(HttpClient http)
     private sealed record Next([property: JsonPropertyName("after")] string? After);
 
     /// <param name="objectType"><c>emails</c> or <c>tickets</c>.</param>
-    public async Task<IReadOnlyList<HubSpotObject>> BatchReadAsync(string objectType, IReadOnlyCollection<long> ids, string[] properties, CancellationToken cancellationToken)
+    /// <param name="withHistory">Properties whose past values are wanted too (<c>propertiesWithHistory</c>).</param>
+    public async Task<IReadOnlyList<HubSpotObject>> BatchReadAsync(
+        string objectType, IReadOnlyCollection<long> ids, string[] properties, CancellationToken cancellationToken, string[]? withHistory = null)
     {
         var found = new List<HubSpotObject>(ids.Count);
         foreach (var chunk in ids.Distinct().Chunk(MaxBatch))
         {
-            var request = new BatchRead(properties, chunk.Select(id => new Input(id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+            var request = new BatchRead(properties, withHistory, chunk.Select(id => new Input(id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
             using var response = await http.PostAsJsonAsync($"crm/v3/objects/{objectType}/batch/read", request, cancellationToken);
             response.EnsureSuccessStatusCode();
             found.AddRange((await response.Content.ReadFromJsonAsync<Results<HubSpotObject>>(cancellationToken))!.Items);

@@ -19,7 +19,8 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
     : IEventEnricher
 {
     private static readonly string[] EmailProperties = ["hubspot_owner_id", "hs_timestamp", "hs_email_direction"];
-    private static readonly string[] TicketProperties = ["hubspot_owner_id", "hs_pipeline", "hs_pipeline_stage"];
+    private const string StageProperty = "hs_pipeline_stage";
+    private static readonly string[] TicketProperties = ["hubspot_owner_id", "hs_pipeline", StageProperty];
 
     private readonly RefreshingCache<IReadOnlyDictionary<string, bool>> _closedByStage = new(
         async ct => (await client.TicketPipelinesAsync(ct)).SelectMany(p => p.Stages)
@@ -37,7 +38,7 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
         var emails = candidates.Where(c => c.Kind == HubSpotAdapter.EmailKind).ToArray();
         var tickets = await ClosingTicketsAsync(candidates.Where(c => c.Kind == HubSpotAdapter.TicketKind).ToArray(), cancellationToken);
         var emailObjects = await ReadAsync("emails", emails, EmailProperties, cancellationToken);
-        var ticketObjects = await ReadAsync("tickets", tickets, TicketProperties, cancellationToken);
+        var ticketObjects = await ReadAsync("tickets", tickets, TicketProperties, cancellationToken, withHistory: [StageProperty]);
 
         var agentOf = await AgentResolverAsync(emailObjects.Concat(ticketObjects), cancellationToken);
         var counted = new List<CountableEvent>();
@@ -54,10 +55,12 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
             counted.Add(new CountableEvent(Source, MetricId.EMAILS, Id(email), agentOf(Property(email, "hubspot_owner_id")), "Outbound", "Sent", at, null, null));
         }
 
+        var closedStages = await _closedByStage.GetAsync(refresh: false, cancellationToken);
         foreach (var ticket in ticketObjects)
         {
-            // The first close in the batch (they are in occurredAt order); the ledger keeps later ones from counting again.
-            var closedAt = tickets.First(t => t.ObjectId == Id(ticket)).OccurredAtUtc;
+            // Its first entry into a closed stage, whichever delivery (a later close, redriven first) claims it: the
+            // fact's date must not depend on processing order. Without a history, the first close in this batch.
+            var closedAt = FirstClose(ticket, closedStages) ?? tickets.First(t => t.ObjectId == Id(ticket)).OccurredAtUtc;
             counted.Add(new CountableEvent(Source, MetricId.CASES, Id(ticket), agentOf(Property(ticket, "hubspot_owner_id")), "None", "Closed", closedAt, null, null));
         }
 
@@ -69,7 +72,8 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
     /// logged, not silently dropped; a read that returns none at all is suspect (a scope or portal mix-up, an object
     /// not readable yet), so it fails and the delivery stays captured until it reads right or reaches the poison queue.
     /// </summary>
-    private async Task<IReadOnlyList<HubSpotObject>> ReadAsync(string type, EnrichmentCandidate[] candidates, string[] properties, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<HubSpotObject>> ReadAsync(
+        string type, EnrichmentCandidate[] candidates, string[] properties, CancellationToken cancellationToken, string[]? withHistory = null)
     {
         if (candidates.Length == 0)
         {
@@ -77,7 +81,7 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
         }
 
         var ids = candidates.Select(c => c.ObjectId).Distinct().ToArray();
-        var read = await client.BatchReadAsync(type, ids, properties, cancellationToken);
+        var read = await client.BatchReadAsync(type, ids, properties, cancellationToken, withHistory);
         var missing = ids.Except(read.Select(Id)).ToArray();
         if (read.Count == 0)
         {
@@ -91,6 +95,12 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
 
         return read;
     }
+
+    private static DateTime? FirstClose(HubSpotObject ticket, IReadOnlyDictionary<string, bool> closedStages)
+        => ticket.History?.GetValueOrDefault(StageProperty)?
+            .Where(v => v.Value is { } stage && closedStages.GetValueOrDefault(stage))
+            .Select(v => (DateTime?)v.Timestamp.UtcDateTime)
+            .Min();
 
     /// <summary>The candidates whose new stage closes the ticket, reading the pipelines again once if a stage is unknown.</summary>
     private async Task<EnrichmentCandidate[]> ClosingTicketsAsync(EnrichmentCandidate[] changes, CancellationToken cancellationToken)

@@ -162,4 +162,16 @@ public sealed class HubSpotEnricherTests : IAsyncLifetime
     {
         await Assert.ThrowsAsync<Integrations.HubSpot.HubSpotReadSuspectException>(() => Enricher.EnrichAsync([Email(31), Email(32)], CancellationToken.None));
     }
+
+    [Fact]
+    public async Task ATicketClosedReopenedAndClosedAgainIsDatedByItsFirstCloseWhicheverDeliveryComesFirst()
+    {
+        var firstClose = At.AddDays(-3);
+        _hubSpot.AddTicketHistory(41, "11", ("1", At.AddDays(-5)), ("4", firstClose), ("2", At.AddDays(-1)), ("4", At));
+
+        // The later close's delivery is redriven before the first one's.
+        var counted = Assert.Single(await Enricher.EnrichAsync([Ticket(41, "4")], CancellationToken.None));
+
+        Assert.Equal(firstClose.UtcDateTime, counted.OccurredAtUtc);
+    }
 }
