@@ -9,7 +9,8 @@ namespace Ingest.FaultCampaign;
 /// </summary>
 public sealed class AppProcess(string project, int port, IReadOnlyDictionary<string, string> environment, string logFile, string readyPath) : IAsyncDisposable
 {
-    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
+    // Health probes each dependency for up to 5 s: a start under a fault answers slowly, not never.
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(10) };
     private Process? _process;
 
     public Uri Address { get; } = new($"http://127.0.0.1:{port}/");

@@ -27,6 +27,9 @@ public sealed record CampaignReport
     public required int ProbesLanded { get; init; }
     public required int Datasets { get; init; }
 
+    /// <summary>Hosts that did not start again after a kill, with why.</summary>
+    public required IReadOnlyList<string> RestartFailures { get; init; }
+
     /// <summary>From the end of the last fault until every acknowledged fact had landed; null when they never all did.</summary>
     public required TimeSpan? LandedAfterLastFault { get; init; }
 
@@ -35,6 +38,7 @@ public sealed record CampaignReport
     public IEnumerable<string> Failures()
     {
         if (Missing > 0) yield return $"{Missing} acknowledged fact(s) missing";
+        foreach (var restart in RestartFailures) yield return $"a host did not restart: {restart}";
         if (CommunicationsWithTwoKeys > 0) yield return $"{CommunicationsWithTwoKeys} communication(s) with two EventKeys";
         if (CaptureLeft > 0) yield return $"{CaptureLeft} capture(s) left after the drain";
         if (PoisonLeft > 0) yield return $"{PoisonLeft} poisoned delivery(ies)";

@@ -45,6 +45,7 @@ public class AlowareAdapterTests
         Assert.Equal(AdapterVerdict.Ignored, result.Verdict);
         Assert.Contains(reason, result.Reason);
         Assert.Empty(result.Events);
+        Assert.False(result.Unrecognised); // an expected event: logged at Debug, not as a new shape at Warning
     }
 
     [Theory]

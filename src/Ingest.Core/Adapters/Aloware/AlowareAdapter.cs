@@ -49,7 +49,9 @@ public sealed class AlowareAdapter(bool countEmails = true) : IIngestAdapter
 
         if (fields.RecognisedFields == 0)
         {
-            return AdapterResult.Ignored("the body has no field of an Aloware communication", name, id, unrecognised: true);
+            return CountedElsewhere(hint.Kind) is { } elsewhere
+                ? AdapterResult.Ignored(elsewhere, name, id)
+                : AdapterResult.Ignored("the body has no field of an Aloware communication", name, id, unrecognised: true);
         }
 
         var type = fields.Type ?? hint.Type;
