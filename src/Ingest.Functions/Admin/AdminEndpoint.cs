@@ -29,32 +29,15 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
             return refusal;
         }
 
-        TBody? body;
-        try
+        var (body, problem) = await ReadBodyAsync(payload, validator, whenEmpty, cancellationToken);
+        if (problem is not null)
         {
-            body = payload.Length == 0 ? whenEmpty : JsonSerializer.Deserialize<TBody>(payload);
-        }
-        catch (JsonException e)
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", e.Message, FieldPath(e.Path) ?? "body");
-        }
-
-        if (body is null)
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Missing body", "This endpoint needs a JSON body; see DESIGN.md \"Admin bodies\".", "body");
-        }
-
-        var validation = await validator.ValidateAsync(body, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation.Errors
-                .GroupBy(e => FieldPath(e.PropertyName) ?? "body")
-                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray()));
+            return problem;
         }
 
         try
         {
-            return new OkObjectResult(await run(body, actor!, payload, cancellationToken));
+            return new OkObjectResult(await run(body!, actor!, payload, cancellationToken));
         }
         catch (AdminConflictException conflict)
         {
@@ -70,6 +53,33 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",
                 $"{e.Message} Send the request again (signed afresh): what it asked for is kept, and a re-run repairs a table left half-written.", reason: "downstream_unavailable");
         }
+    }
+
+    /// <summary>Reads and validates an admin body: the body, or a 400 problem+json naming every field at fault.</summary>
+    internal static async Task<(TBody? Body, IActionResult? Problem)> ReadBodyAsync<TBody>(byte[] payload, IValidator<TBody> validator, TBody? whenEmpty, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        TBody? body;
+        try
+        {
+            body = payload.Length == 0 ? whenEmpty : JsonSerializer.Deserialize<TBody>(payload);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", e.Message, FieldPath(e.Path) ?? "body"));
+        }
+
+        if (body is null)
+        {
+            return (null, Problems.Create(StatusCodes.Status400BadRequest, "Missing body", "This endpoint needs a JSON body; see the README's Admin section.", "body"));
+        }
+
+        var validation = await validator.ValidateAsync(body, cancellationToken);
+        return validation.IsValid
+            ? (body, null)
+            : (null, Problems.Validation(validation.Errors
+                .GroupBy(e => FieldPath(e.PropertyName) ?? "body")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray())));
     }
 
     /// <summary>"Metrics[0].MetricId" or "$.metrics[0].metricId" → "metrics[0].metricId", the names ops sent.</summary>
