@@ -91,4 +91,23 @@ public sealed class WriterFaultTests
                 $"the caller was not told: {fault?.GetType().Name ?? "it succeeded"}");
         }
     }
+
+    [Fact]
+    public async Task ACancelledCallersRowsThatWereNotSentYetNeverLand()
+    {
+        // The pipeline releases the claims of a caller that gave up: rows left queued would land with no claim held.
+        await using var clock = new FastClock();
+        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
+        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:FlushWindow"] = "00:00:30" });
+        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        using var giveUp = new CancellationTokenSource();
+
+        var cancelled = rig.Writer.PostAsync([WriterRig.Row(1)], giveUp.Token);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        await rig.Writer.PostAsync([WriterRig.Row(2)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal([2L], server.Emulator.Rows(TableNames.FactEvent).Select(r => r.GetProperty("CommunicationID").GetInt64()));
+        Assert.Equal(0, rig.Writer.Stats().QueuedRows);
+    }
 }
