@@ -19,6 +19,21 @@ public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver 
     [Function("Redrive")]
     public async Task Run([QueueTrigger(StorageCaptureOptions.QueueName, Connection = "AzureWebJobsStorage")] QueueMessage message, CancellationToken cancellationToken)
     {
+        try
+        {
+            await RedriveAsync(message, cancellationToken);
+        }
+        catch (Exception e) when (e is not RedriveFailedException && redriver.IsLastAttempt(message.DequeueCount) && !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever failed on the last attempt (a postpone that could not be sent, a body that could not be read),
+            // the host's own poison move would keep the message 7 days; ours keeps it until an admin replays it.
+            logger.LogError(e, "The last redrive attempt of message {MessageId} failed; moved to the poison queue", message.MessageId);
+            await captures.PoisonAsync(message.MessageText, cancellationToken);
+        }
+    }
+
+    private async Task RedriveAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
         // While Power BI's circuit is open an attempt could only fail: come back when it closes.
         if (sink.RefusingFor is { } refusing && refusing > TimeSpan.Zero)
         {

@@ -73,8 +73,9 @@ public sealed class WebhookFunction(
         {
             captured = await capture.CaptureWithinAsync(envelope, captureOptions.Value.Deadline, clock, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // A store that hung until the deadline ends in a cancellation of our own: still a 503, not a 500.
             logger.LogError(e, "The capture store failed until the deadline; delivery {RequestId} was refused with 503", envelope.RequestId);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Capture store unavailable", "The delivery could not be stored; nothing was accepted.");
         }

@@ -125,7 +125,8 @@ public sealed partial class AdminAuthenticator(IOptions<AdminOptions> options, I
         return hmac.GetHashAndReset();
     }
 
-    private IPAddress? ClientAddress(IPAddress? peer, string? forwardedFor)
+    /// <summary>The caller's address: the peer, or the right-most untrusted X-Forwarded-For entry behind a trusted proxy.</summary>
+    public IPAddress? ClientAddress(IPAddress? peer, string? forwardedFor)
     {
         if (peer is null || _trustedProxies.Count == 0 || !_trustedProxies.Any(p => p.Contains(peer)) || string.IsNullOrWhiteSpace(forwardedFor))
         {

@@ -16,6 +16,7 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
 {
     private const int MaxBodyBytes = 1024 * 1024;
     private static readonly TimeSpan RefusalAuditEvery = TimeSpan.FromMinutes(1);
+    private const int MaxCallersRemembered = 10_000;
 
     private readonly ConcurrentDictionary<(string Caller, string Reason), (DateTimeOffset At, int Unrecorded)> _refusals = new();
 
@@ -28,7 +29,7 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
         var forwardedFor = string.Join(',', headers["X-Forwarded-For"].ToArray());
         if (!authenticator.IsAllowedAddress(peer, forwardedFor))
         {
-            return await RefuseAsync(request, "ip_not_allowed", cancellationToken);
+            return await RefuseAsync(request, authenticator.ClientAddress(peer, forwardedFor), "ip_not_allowed", cancellationToken);
         }
 
         if (request.ContentLength > MaxBodyBytes || await ReadAtMostAsync(request.Body, MaxBodyBytes, cancellationToken) is not { } body)
@@ -46,7 +47,7 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
             peer,
             forwardedFor,
             body), cancellationToken);
-        return result.Succeeded ? (body, result.Actor, null) : await RefuseAsync(request, result.Reason!, cancellationToken);
+        return result.Succeeded ? (body, result.Actor, null) : await RefuseAsync(request, authenticator.ClientAddress(peer, forwardedFor), result.Reason!, cancellationToken);
     }
 
     /// <returns>The body, or null when it is longer than <paramref name="limit"/> (reading stops there).</returns>
@@ -69,10 +70,16 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
     }
 
     /// <summary>Audited without the body or any header value: who tried, where, and the reason code; throttled per caller.</summary>
-    private async Task<(byte[], string?, IActionResult?)> RefuseAsync(HttpRequest request, string reason, CancellationToken cancellationToken)
+    private async Task<(byte[], string?, IActionResult?)> RefuseAsync(HttpRequest request, System.Net.IPAddress? client, string reason, CancellationToken cancellationToken)
     {
-        var caller = $"unauthenticated@{request.HttpContext.Connection.RemoteIpAddress}";
+        // The client as the allowlist sees it: behind the Functions host every peer is the host's loopback proxy.
+        var caller = $"unauthenticated@{client}";
         var now = clock.GetUtcNow();
+        if (_refusals.Count > MaxCallersRemembered)
+        {
+            _refusals.Clear(); // a flood from many addresses: forget and audit afresh rather than grow without bound
+        }
+
         var unrecorded = 0;
         var record = false;
         _refusals.AddOrUpdate((caller, reason),

@@ -104,6 +104,12 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
                 {
                     await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
+                {
+                    // Not a capture this app can read: kept in the poison queue for a human, not retried forever.
+                    await _poison.SendMessageAsync(message.MessageText, TimeSpan.Zero, NeverExpires, cancellationToken);
+                    await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                }
             }
 
             return deliveries;
@@ -171,7 +177,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException)
         {
-            // Left behind: the container's lifecycle rule removes it.
+            // Left behind (nothing refers to it any more); see the README's open items.
         }
     }
 
@@ -196,8 +202,14 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
                 while (true)
                 {
                     var messages = (await _poison.ReceiveMessagesAsync(32, ScanVisibility, cancellationToken)).Value;
-                    if (messages.Length == 0)
+                    // Empty, or only messages met before (a scan longer than their invisibility): the scan is done.
+                    if (messages.Length == 0 || messages.All(m => kept.ContainsKey(m.MessageId)))
                     {
+                        foreach (var message in messages)
+                        {
+                            kept[message.MessageId] = message.PopReceipt;
+                        }
+
                         break;
                     }
 
@@ -205,7 +217,23 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
                     {
                         // A scan longer than the invisibility meets a kept message again: note its new receipt only.
                         var again = kept.ContainsKey(message.MessageId);
-                        var envelope = await OpenAsync(message.MessageText, cancellationToken);
+                        IngestEnvelope envelope;
+                        try
+                        {
+                            envelope = await OpenAsync(message.MessageText, cancellationToken);
+                        }
+                        catch (CaptureSettledException)
+                        {
+                            // Another copy of it settled: nothing left to replay.
+                            await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                            continue;
+                        }
+                        catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
+                        {
+                            kept[message.MessageId] = message.PopReceipt; // unreadable: left for a human
+                            continue;
+                        }
+
                         var wanted = requestId is null || envelope.RequestId == requestId;
                         if (!wanted || dryRun)
                         {

@@ -85,14 +85,15 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         {
             await done.WaitAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !done.IsCompleted)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            if (Withdraw(submissions))
+            // Rows that landed meanwhile, or are in a POST already, must not have their claims released on a guess:
+            // only rows never sent are withdrawn, and only then does the caller hear of its cancellation.
+            if (!done.IsCompleted && Withdraw(submissions))
             {
-                throw; // nothing was sent: the caller may release its claims
+                throw;
             }
 
-            // Some rows are in a POST already: only its outcome says whether the claims complete or go.
             await done;
         }
     }
@@ -270,6 +271,14 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         }
     }
 
+    private void ThrowIfStale(List<Submission> batch)
+    {
+        if (_clock.GetUtcNow() - batch.Min(b => b.EnqueuedAt) > _maxWait)
+        {
+            throw new PowerBiUnavailableException($"A FactEvent batch waited longer than {_maxWait} for its POST; its deliveries are redriven instead.");
+        }
+    }
+
     /// <summary>Fails rows that waited half a ledger lease (a long 429 regime): their deliveries stay captured for the redrive.</summary>
     private void ExpireStale()
     {
@@ -425,6 +434,9 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
 
             try
             {
+                // Slots and retries may have held the batch long after it was taken: past half a lease its claims may
+                // have been taken over, and posting would land the facts twice.
+                ThrowIfStale(batch);
                 await _client.AddRowsJsonAsync(datasetId, TableNames.FactEvent, body, _stopping.Token);
                 return;
             }
@@ -528,7 +540,9 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         }
 
         _logger.LogWarning(e, "A batch of {Rows} FactEvent row(s) did not land; its deliveries stay captured for the redrive", batch.Sum(s => s.Rows.Length));
-        var failure = e as PowerBiUnavailableException ?? new PowerBiUnavailableException("Power BI did not accept the rows: " + e.Message, e);
+        // A refusal that retrying cannot cure (401, 403, 404: a deleted dataset, revoked access) counts toward the
+        // poison queue; outages and timeouts are transient, so the redrive postpones them.
+        var failure = e is PowerBiUnavailableException or PowerBiException { IsTransient: false } ? e : new PowerBiUnavailableException("Power BI did not accept the rows: " + e.Message, e);
         foreach (var submission in batch)
         {
             submission.Done.TrySetException(failure);

@@ -110,4 +110,20 @@ public sealed class WriterFaultTests
         Assert.Equal([2L], server.Emulator.Rows(TableNames.FactEvent).Select(r => r.GetProperty("CommunicationID").GetInt64()));
         Assert.Equal(0, rig.Writer.Stats().QueuedRows);
     }
+
+    [Fact]
+    public async Task ARefusalThatRetryingCannotCureIsNotReportedAsAnOutage()
+    {
+        // 403 (access revoked) or 404 (dataset deleted): postponing forever would hide it; it must count toward poison.
+        await using var clock = new FastClock();
+        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
+        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget());
+        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        server.Emulator.InjectFault(403, 100);
+
+        var refused = await Record.ExceptionAsync(() => rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.IsType<PowerBiException>(refused);
+        Assert.IsNotAssignableFrom<TransientFaultException>(refused);
+    }
 }
