@@ -50,4 +50,44 @@ public sealed class StateTableProvisionerTests(DynamoDbFixture dynamo)
         var ttl = await client.DescribeTimeToLiveAsync(options.Value.TableName);
         Assert.Equal("ENABLED", ttl.TimeToLiveDescription.TimeToLiveStatus.Value);
     }
+
+    [Fact]
+    public async Task AHostStartingWhileDynamoDbIsUnreachableStartsAndProvisionsOnceItAnswers()
+    {
+        // Found by the fault campaign: a host restarted during a DynamoDB outage crashed at start, again and again.
+        await using var proxy = new Ingest.Testing.TcpProxy(new Uri(dynamo.Local.ServiceUrl));
+        var settings = dynamo.Local.Options("late" + Guid.NewGuid().ToString("N")[..10]);
+        settings.ServiceUrl = proxy.Address.ToString();
+        settings.RequestTimeout = TimeSpan.FromSeconds(2);
+        settings.MaxErrorRetry = 0;
+        var options = Microsoft.Extensions.Options.Options.Create(settings);
+        using var client = DynamoClientFactory.Create(settings);
+        var provisioner = new StateTableProvisioner(client, options, NullLogger<StateTableProvisioner>.Instance);
+        proxy.Cut();
+
+        await provisioner.StartAsync(CancellationToken.None); // does not throw: the host starts
+        proxy.Restore();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        Amazon.DynamoDBv2.Model.DescribeTimeToLiveResponse? ttl = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                ttl = await client.DescribeTimeToLiveAsync(settings.TableName);
+                if (ttl.TimeToLiveDescription.TimeToLiveStatus == "ENABLED")
+                {
+                    break;
+                }
+            }
+            catch (Amazon.DynamoDBv2.Model.ResourceNotFoundException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        await provisioner.StopAsync(CancellationToken.None);
+        Assert.Equal("ENABLED", ttl?.TimeToLiveDescription.TimeToLiveStatus.Value);
+    }
 }
