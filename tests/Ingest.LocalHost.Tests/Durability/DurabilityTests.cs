@@ -62,6 +62,8 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
         // Longer than any delivery takes here, as production's 10 min is longer than the 5 min function timeout:
         // a lease that lapses mid-flight lets a second worker post the same fact.
         ["Ledger:LeaseDuration"] = "00:00:30",
+        // Well inside the callers' 60 s timeout, so a delivery held by a long fault is answered deferred, never left unanswered.
+        ["Webhook:ProcessingDeadline"] = "00:00:20",
         ["Logging:Level"] = "Error",
     }, services);
 
@@ -248,14 +250,28 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
         }
 
         _dynamoProxy.Cut();
-        await Task.Delay(Functions.Health.HealthReporter.CacheFor + TimeSpan.FromSeconds(1));
-        using var response = await client.GetAsync("/api/health");
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        _dynamoProxy.Restore();
+        try
+        {
+            // A loaded machine can time a probe out; the claim is only that a DynamoDB outage degrades and never refuses.
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            System.Text.Json.JsonElement body;
+            do
+            {
+                await Task.Delay(Functions.Health.HealthReporter.CacheFor + TimeSpan.FromSeconds(1));
+                using var response = await client.GetAsync("/api/health");
+                body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+                output.WriteLine($"{(int)response.StatusCode}: {body}");
+                Assert.Equal(response.StatusCode == HttpStatusCode.OK, body.GetProperty("status").GetString() != "unavailable");
+            }
+            while (body.GetProperty("status").GetString() == "unavailable" && DateTime.UtcNow < deadline);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("degraded", body.GetProperty("status").GetString());
-        Assert.False(body.GetProperty("dependencies").GetProperty("dynamodb").GetProperty("reachable").GetBoolean());
-        Assert.True(body.GetProperty("dependencies").GetProperty("captureQueue").GetProperty("reachable").GetBoolean());
+            Assert.Equal("degraded", body.GetProperty("status").GetString());
+            Assert.False(body.GetProperty("dependencies").GetProperty("dynamodb").GetProperty("reachable").GetBoolean());
+            Assert.True(body.GetProperty("dependencies").GetProperty("captureQueue").GetProperty("reachable").GetBoolean());
+        }
+        finally
+        {
+            _dynamoProxy.Restore();
+        }
     }
 }
