@@ -11,8 +11,8 @@ public sealed record CampaignOptions
     /// <summary>Communications a second; about 30% are calls of six deliveries.</summary>
     public double FactsPerSecond { get; init; } = 8;
 
-    /// <summary>The ledger lease the hosts run with: how long a dead worker's claim holds a fact.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>The ledger lease the hosts run with (how long a dead worker's claim holds a fact); the product's default when not given.</summary>
+    public TimeSpan LeaseDuration { get; init; } = new Ingest.Core.Configuration.LedgerOptions().LeaseDuration;
 
     /// <summary>Where the hosts' logs go; a temporary folder when not given.</summary>
     public string? LogFolder { get; init; }

@@ -262,7 +262,7 @@ var appSettings = [
   { name: 'Metrics__EmailsSource', value: '' }
   { name: 'Webhook__MaxBodyBytes', value: '262144' }
   { name: 'Webhook__ProcessingDeadline', value: '00:01:00' }
-  { name: 'Ledger__LeaseDuration', value: '00:10:00' }
+  { name: 'Ledger__LeaseDuration', value: '00:03:00' }
   { name: 'Ledger__Retention', value: '35.00:00:00' }
   { name: 'Capture__Backend', value: 'StorageQueue' }
   { name: 'Capture__BlobContainer', value: captures.name }

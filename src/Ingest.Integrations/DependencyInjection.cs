@@ -52,7 +52,7 @@ public static class DependencyInjection
         {
             var baseUrl = sp.GetRequiredService<IOptions<PowerBiOptions>>().Value.BaseUrl;
             http.BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/");
-            http.Timeout = TimeSpan.FromSeconds(60);
+            http.Timeout = PowerBiRestClient.RequestTimeout;
         });
         if (primaryHandler is not null)
         {
@@ -64,6 +64,9 @@ public static class DependencyInjection
             services.AddSingleton(sp => CreateCredential(sp.GetRequiredService<IOptions<PowerBiOptions>>().Value));
             client.AddHttpMessageHandler(sp => new PowerBiAuthHandler(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
         }
+
+        services.AddSingleton<PendingPostGate>();
+        client.AddHttpMessageHandler(sp => new PendingPostHandler(sp.GetRequiredService<PendingPostGate>()));
 
         services.AddSingleton<PowerBiRestClient>();
         services.AddSingleton<DatasetBootstrap>();

@@ -104,8 +104,14 @@ public sealed partial class SettingsAgreementTests
 
         // The local host's redrive poisons after the same number of attempts as the queue trigger.
         Assert.Equal(new Core.Capture.CaptureOptions().MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
-        // A worker stopped at the timeout must be gone before its ledger claims lapse, or two live workers could post one fact.
-        Assert.True(functionTimeout < new LedgerOptions().LeaseDuration, $"functionTimeout {functionTimeout} must be shorter than the ledger lease");
+        // A live worker must never hold a claim past its lease, or a second worker could post the same fact: at most a
+        // DimDate POST, a third of the lease waiting for the FactEvent POST, that POST, and the complete with its retries.
+        var lease = new LedgerOptions().LeaseDuration;
+        var longestHold = 2 * Integrations.PowerBi.PowerBiRestClient.RequestTimeout + lease / 3
+            + Core.Pipeline.LedgerStep.CompleteRetryDelays.Aggregate(TimeSpan.Zero, (sum, d) => sum + d)
+            + (Core.Pipeline.LedgerStep.CompleteRetryDelays.Length + 1) * new Integrations.DynamoDb.DynamoDbOptions().RequestTimeout;
+        Assert.True(longestHold < lease, $"a claim may be held {longestHold}, longer than the ledger lease {lease}");
+        Assert.True(functionTimeout > longestHold, $"functionTimeout {functionTimeout} would stop a worker that still holds claims");
         // The trigger must read the base64 the capture client writes; and Aloware never retries, so the host must not shed load with 429s.
         Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
         Assert.False(host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("dynamicThrottlesEnabled").GetBoolean());

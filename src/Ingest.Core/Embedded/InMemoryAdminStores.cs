@@ -107,6 +107,39 @@ public sealed class InMemoryPushBudget : IPushBudget
 {
     private readonly Dictionary<(string, DateTimeOffset), long> _taken = [];
     private readonly Dictionary<string, long> _totals = [];
+    private readonly Dictionary<(string Pool, int Slot), (string Token, DateTimeOffset LeaseExpiresAt)> _slots = [];
+
+    public Task<string?> TryTakeSlotAsync(string pool, int slots, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_slots)
+        {
+            for (var slot = 0; slot < slots; slot++)
+            {
+                if (!_slots.TryGetValue((pool, slot), out var held) || held.LeaseExpiresAt <= now)
+                {
+                    var token = PushSlots.Token(slot);
+                    _slots[(pool, slot)] = (token, now + lease);
+                    return Task.FromResult<string?>(token);
+                }
+            }
+
+            return Task.FromResult<string?>(null);
+        }
+    }
+
+    public Task ReleaseSlotAsync(string pool, string slotToken, CancellationToken cancellationToken)
+    {
+        lock (_slots)
+        {
+            var key = (pool, PushSlots.SlotOf(slotToken));
+            if (_slots.TryGetValue(key, out var held) && held.Token == slotToken)
+            {
+                _slots.Remove(key);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<long> CountAsync(string counter, long amount, CancellationToken cancellationToken)
     {

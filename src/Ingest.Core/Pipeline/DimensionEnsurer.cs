@@ -1,43 +1,118 @@
 using System.Globalization;
+using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Ingest.Core.Time;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ingest.Core.Pipeline;
 
-/// <summary>Pushes the DimDate rows that facts refer to and that were not pushed yet, never one twice.</summary>
-public sealed class DimensionEnsurer(IDimRegistry registry, IPushTables tables)
+/// <summary>
+/// Pushes the DimDate rows that facts refer to and that were not pushed yet, never one twice. A date is reserved,
+/// pushed, then confirmed. A push that surely stored nothing is unreserved, so the next fact pushes it; one that
+/// may have landed (no answer, a server error) or whose worker died is uncertain, and only rebuilding the table
+/// (<see cref="DimDateSeed.RepairAsync"/>) is then safe: pushing it again could land it twice.
+/// </summary>
+public sealed class DimensionEnsurer(IDimRegistry registry, IPushTables tables, DimDateSeed repair, IOptions<LedgerOptions> ledger, TimeProvider clock, ILogger<DimensionEnsurer> logger)
 {
     public async Task EnsureAsync(DimHints hints, CancellationToken cancellationToken)
     {
-        List<DimDate>? missing = null;
-        foreach (var dateKey in hints.DateKeys)
+        var (reserved, uncertain) = await ReserveAsync(hints.DateKeys, cancellationToken);
+        if (uncertain)
         {
-            if (await registry.TryReserveAsync(TableNames.DimDate, RowKey(dateKey), cancellationToken))
+            await ReleaseAsync(reserved, mayHaveLanded: false);
+            logger.LogWarning("A DimDate push may have landed unconfirmed; rebuilding DimDate");
+            try
             {
-                (missing ??= []).Add(BusinessCalendar.DateRow(Keys.DateFromKey(dateKey)));
+                await repair.RepairAsync(hints.DateKeys, cancellationToken);
             }
+            catch (AdminConflictException conflict)
+            {
+                throw new DimensionsBusyException("DimDate is being rebuilt by another run; the delivery is tried again after it.", conflict);
+            }
+
+            return;
         }
 
-        if (missing is null)
+        if (reserved.Count == 0)
         {
             return;
         }
 
         try
         {
-            await tables.AddRowsAsync(TableNames.DimDate, missing, cancellationToken);
+            await tables.AddRowsAsync(TableNames.DimDate, reserved.Select(r => r.Row).ToArray(), cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
-            foreach (var row in missing)
-            {
-                await registry.UnreserveAsync(TableNames.DimDate, RowKey(row.DateKey), CancellationToken.None);
-            }
-
+            await ReleaseAsync(reserved, mayHaveLanded: e is not (PushFailedException { MayHaveLanded: false } or StoreUnavailableException));
             throw;
         }
+
+        // The rows landed; a confirm that fails leaves the date uncertain, and the next fact that needs it rebuilds.
+        await BestEffortAsync(async () =>
+        {
+            foreach (var (row, token) in reserved)
+            {
+                await registry.ConfirmAsync(TableNames.DimDate, RowKey(row.DateKey), token, CancellationToken.None);
+            }
+        });
     }
 
     public static string RowKey(int dateKey) => dateKey.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Runs a step whose failure only leaves a reservation to lapse into uncertain.</summary>
+    internal static async Task BestEffortAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException)
+        {
+            // The lease lapses and the date is rebuilt when next needed.
+        }
+    }
+
+    private async Task<(List<(DimDate Row, string Token)> Reserved, bool Uncertain)> ReserveAsync(IEnumerable<int> dateKeys, CancellationToken cancellationToken)
+    {
+        var reserved = new List<(DimDate Row, string Token)>();
+        var uncertain = false;
+        try
+        {
+            foreach (var dateKey in dateKeys)
+            {
+                var reservation = await registry.TryReserveAsync(TableNames.DimDate, RowKey(dateKey), ledger.Value.LeaseDuration, clock.GetUtcNow(), cancellationToken);
+                if (reservation.Status == DimRowStatus.Reserved)
+                {
+                    reserved.Add((BusinessCalendar.DateRow(Keys.DateFromKey(dateKey)), reservation.Token!));
+                }
+
+                uncertain |= reservation.Status == DimRowStatus.Uncertain;
+            }
+        }
+        catch
+        {
+            await ReleaseAsync(reserved, mayHaveLanded: false);
+            throw;
+        }
+
+        return (reserved, uncertain);
+    }
+
+    private Task ReleaseAsync(List<(DimDate Row, string Token)> reserved, bool mayHaveLanded) => BestEffortAsync(async () =>
+    {
+        foreach (var (row, token) in reserved)
+        {
+            var key = RowKey(row.DateKey);
+            await (mayHaveLanded
+                ? registry.AbandonAsync(TableNames.DimDate, key, token, CancellationToken.None)
+                : registry.UnreserveAsync(TableNames.DimDate, key, token, CancellationToken.None));
+        }
+    });
 }
+
+/// <summary>A dimension table is locked by a rebuild: the delivery waits for it, like any outage.</summary>
+public sealed class DimensionsBusyException(string message, Exception inner) : TransientFaultException(message, inner);

@@ -1,13 +1,42 @@
 namespace Ingest.Core.Storage;
 
-/// <summary>Which dimension rows were pushed since their table was last cleared, so none is pushed twice.</summary>
+public enum DimRowStatus
+{
+    /// <summary>This caller reserved the row: it pushes it, then confirms or unreserves it.</summary>
+    Reserved,
+
+    /// <summary>The row was pushed and confirmed.</summary>
+    Pushed,
+
+    /// <summary>Another caller reserved it and its lease is live: it is being pushed.</summary>
+    Pushing,
+
+    /// <summary>A reservation whose holder died or whose push may have landed unconfirmed: only rebuilding the table is safe.</summary>
+    Uncertain,
+}
+
+public sealed record DimReservation(DimRowStatus Status, string? Token);
+
+/// <summary>
+/// Which dimension rows were pushed since their table was last cleared, so none is pushed twice. A row is
+/// reserved (with a lease), pushed, then confirmed; a reservation whose lease lapsed unconfirmed is uncertain.
+/// </summary>
 public interface IDimRegistry
 {
-    /// <summary>Atomically marks the row as pushed; false when it already was (or another request is pushing it).</summary>
-    Task<bool> TryReserveAsync(string table, string rowKey, CancellationToken cancellationToken);
+    /// <summary>Reserves the row when nobody has; otherwise says where it stands.</summary>
+    Task<DimReservation> TryReserveAsync(string table, string rowKey, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Undoes a reservation whose push failed, so a later request pushes it.</summary>
-    Task UnreserveAsync(string table, string rowKey, CancellationToken cancellationToken);
+    /// <summary>The push landed: the row stays registered for good.</summary>
+    Task ConfirmAsync(string table, string rowKey, string token, CancellationToken cancellationToken);
+
+    /// <summary>The push surely stored nothing: forget the reservation, so a later request pushes the row.</summary>
+    Task UnreserveAsync(string table, string rowKey, string token, CancellationToken cancellationToken);
+
+    /// <summary>The push may have landed: mark the reservation uncertain now, without waiting for its lease.</summary>
+    Task AbandonAsync(string table, string rowKey, string token, CancellationToken cancellationToken);
+
+    /// <summary>Every registered row key of a table, whatever its state.</summary>
+    Task<IReadOnlyList<string>> ListAsync(string table, CancellationToken cancellationToken);
 
     /// <summary>Forgets every row of a table, after the table itself was cleared.</summary>
     Task ClearAsync(string table, CancellationToken cancellationToken);

@@ -175,7 +175,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         {
             await _blobs.GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException)
+        catch (Exception e) when (e is RequestFailedException || IsUnreachable(e))
         {
             // Left behind (nothing refers to it any more); see the README's open items.
         }
@@ -299,6 +299,13 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         }
     }
 
+    /// <summary>
+    /// Faults of the store or the path to it, worth trying again. A connection dropped mid-request can surface as a
+    /// raw <see cref="System.Net.Sockets.SocketException"/> that the SDK does not wrap (seen with Azurite behind a cut proxy).
+    /// </summary>
+    private static bool IsUnreachable(Exception e) => e is RequestFailedException { Status: 408 or 429 or >= 500 } or RequestFailedException { Status: 0 }
+        or HttpRequestException or AggregateException or IOException or System.Net.Sockets.SocketException;
+
     private static Task Transient(string operation, Func<Task> call) => Transient(operation, async () => { await call(); return true; });
 
     private static async Task<T> Transient<T>(string operation, Func<Task<T>> call)
@@ -307,7 +314,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         {
             return await call();
         }
-        catch (Exception e) when (e is RequestFailedException { Status: 408 or 429 or >= 500 } or RequestFailedException { Status: 0 } or HttpRequestException or AggregateException)
+        catch (Exception e) when (IsUnreachable(e))
         {
             throw new StoreUnavailableException($"Storage queue {operation} failed: {e.GetType().Name}", e);
         }

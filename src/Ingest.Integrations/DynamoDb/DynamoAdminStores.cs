@@ -107,56 +107,45 @@ public sealed class DynamoTableLockStore(IAmazonDynamoDB dynamo, IOptions<Dynamo
     private static string Pk(string table) => "LOCK#" + table;
 
     public Task<string?> TryAcquireAsync(string table, TimeSpan lease, CancellationToken cancellationToken)
-        => DynamoErrors.TransientAsync<string?>("lock acquire", async () =>
-        {
-            var now = clock.GetUtcNow();
-            var owner = Guid.NewGuid().ToString("N");
-            var item = Key(Pk(table));
-            item["owner"] = S(owner);
-            item["leaseExpiresAtMs"] = Number((now + lease).ToUnixTimeMilliseconds());
-            item[TimeToLive] = Epoch(now + lease + TimeSpan.FromDays(1));
-            try
-            {
-                await dynamo.PutItemAsync(new PutItemRequest
-                {
-                    TableName = options.Value.TableName,
-                    Item = item,
-                    ConditionExpression = "attribute_not_exists(pk) OR leaseExpiresAtMs <= :nowMs",
-                    ExpressionAttributeValues = new() { [":nowMs"] = Number(now.ToUnixTimeMilliseconds()) },
-                }, cancellationToken);
-                return owner;
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                return null;
-            }
-        }, cancellationToken);
+    {
+        var owner = Guid.NewGuid().ToString("N");
+        return DynamoErrors.TransientAsync("lock acquire", async () =>
+            await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, Key(Pk(table)), owner, clock.GetUtcNow(), lease, cancellationToken) ? owner : null, cancellationToken);
+    }
 
     public Task<bool> ReleaseAsync(string table, string ownerToken, CancellationToken cancellationToken)
-        => DynamoErrors.TransientAsync("lock release", async () =>
-        {
-            try
-            {
-                await dynamo.DeleteItemAsync(new DeleteItemRequest
-                {
-                    TableName = options.Value.TableName,
-                    Key = Key(Pk(table)),
-                    ConditionExpression = "#owner = :owner",
-                    ExpressionAttributeNames = new() { ["#owner"] = "owner" },
-                    ExpressionAttributeValues = new() { [":owner"] = S(ownerToken) },
-                }, cancellationToken);
-                return true;
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                return false;
-            }
-        }, cancellationToken);
+        => DynamoErrors.TransientAsync("lock release", () => DynamoLease.ReleaseAsync(dynamo, options.Value.TableName, Key(Pk(table)), ownerToken, cancellationToken), cancellationToken);
 }
 
-/// <summary>A fixed-window counter per budget: one conditional ADD per take, shared by every instance.</summary>
+/// <summary>
+/// A fixed-window counter per budget: one conditional ADD per take, shared by every instance. A slot of a pool
+/// is one item, taken by a conditional put when absent or its lease lapsed, released by a delete conditioned on its token.
+/// </summary>
 public sealed class DynamoPushBudget(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IPushBudget
 {
+    public Task<string?> TryTakeSlotAsync(string pool, int slots, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync("slot take", async () =>
+        {
+            // Start at a random slot, so instances racing for the pool rarely meet on the same item.
+            var first = Random.Shared.Next(slots);
+            for (var i = 0; i < slots; i++)
+            {
+                var slot = (first + i) % slots;
+                var token = PushSlots.Token(slot);
+                if (await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, SlotKey(pool, slot), token, now, lease, cancellationToken))
+                {
+                    return token;
+                }
+            }
+
+            return (string?)null;
+        }, cancellationToken);
+
+    public Task ReleaseSlotAsync(string pool, string slotToken, CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync("slot release", () => DynamoLease.ReleaseAsync(dynamo, options.Value.TableName, SlotKey(pool, PushSlots.SlotOf(slotToken)), slotToken, cancellationToken), cancellationToken);
+
+    private static Dictionary<string, AttributeValue> SlotKey(string pool, int slot) => Key("SLOT#" + pool, slot.ToString(CultureInfo.InvariantCulture));
+
     public Task<long> CountAsync(string counter, long amount, CancellationToken cancellationToken)
         => DynamoErrors.TransientAsync("counter add", async () =>
         {

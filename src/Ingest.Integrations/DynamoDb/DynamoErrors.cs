@@ -30,7 +30,7 @@ internal static class DynamoErrors
         AmazonServiceException { StatusCode: HttpStatusCode.TooManyRequests } => true,
         AmazonServiceException { ErrorCode: "ThrottlingException" } => true,
         AmazonServiceException service when (int)service.StatusCode >= 500 => true,
-        AmazonClientException or HttpRequestException or IOException => true,
+        AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException => true,
         OperationCanceledException or TimeoutException => !cancellationToken.IsCancellationRequested,
         _ => false,
     };

@@ -48,8 +48,9 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         (_client, _dataset, _limiter, _options, _clock, _metrics, _logger) = (client, dataset, limiter, options.Value.Writer, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
         // Rows are posted while their ledger claim is surely still held: a claim older than its lease may have
-        // been taken over, and posting it then would land the fact twice.
-        _maxWait = (ledger?.Value ?? new LedgerOptions()).LeaseDuration / 2;
+        // been taken over, and posting it then would land the fact twice. A third leaves room for the DimDate
+        // POST before and the FactEvent POST and the complete after.
+        _maxWait = (ledger?.Value ?? new LedgerOptions()).LeaseDuration / 3;
     }
 
     public async Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
@@ -434,7 +435,7 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
 
             try
             {
-                // Slots and retries may have held the batch long after it was taken: past half a lease its claims may
+                // Slots and retries may have held the batch long after it was taken: past a third of a lease its claims may
                 // have been taken over, and posting would land the facts twice.
                 ThrowIfStale(batch);
                 await _client.AddRowsJsonAsync(datasetId, TableNames.FactEvent, body, _stopping.Token);

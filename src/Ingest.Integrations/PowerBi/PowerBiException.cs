@@ -1,10 +1,11 @@
 using System.Net;
+using Ingest.Core.Storage;
 
 namespace Ingest.Integrations.PowerBi;
 
 /// <summary>A Power BI REST call that failed, with what Power BI said about it. Never carries the token.</summary>
 public sealed class PowerBiException(HttpStatusCode status, string? errorCode, string? detail, string? requestId, TimeSpan? retryAfter)
-    : Exception($"Power BI answered {(int)status} {errorCode}: {detail} (request id {requestId ?? "none"})")
+    : PushFailedException($"Power BI answered {(int)status} {errorCode}: {detail} (request id {requestId ?? "none"})")
 {
     public HttpStatusCode Status { get; } = status;
     public string? ErrorCode { get; } = errorCode;
@@ -14,4 +15,7 @@ public sealed class PowerBiException(HttpStatusCode status, string? errorCode, s
 
     /// <summary>Throttling, server faults and timeouts: worth retrying later, not the rows' fault.</summary>
     public bool IsTransient => Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)Status >= 500;
+
+    /// <summary>A refusal (4xx), or a front door that never reached the service (502, 503), stored nothing.</summary>
+    public override bool MayHaveLanded => (int)Status >= 500 && Status is not (HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable);
 }

@@ -13,6 +13,9 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
     /// <summary>The named HttpClient; one per call, so the factory can rotate handlers under a singleton.</summary>
     public const string HttpClientName = "PowerBi";
 
+    /// <summary>The push API answers in about a second; a POST not answered in this is treated as failed (and retried).</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
     private static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.General);
 
     private string Workspace => $"v1.0/myorg/groups/{Uri.EscapeDataString(options.Value.WorkspaceId)}";

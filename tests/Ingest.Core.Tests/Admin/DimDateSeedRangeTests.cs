@@ -8,7 +8,7 @@ namespace Ingest.Core.Tests.Admin;
 public class DimDateSeedRangeTests
 {
     private static DimDateSeed Seed(DateTimeOffset now)
-        => new(new InMemoryDimRegistry(), BusinessCalendar.ForZoneId("America/New_York"), new FakeTimeProvider(now), null!, null!);
+        => new(new InMemoryDimRegistry(), BusinessCalendar.ForZoneId("America/New_York"), new FakeTimeProvider(now), null!, null!, Microsoft.Extensions.Options.Options.Create(new Configuration.LedgerOptions()));
 
     [Fact]
     public void TheDefaultYearsAreTheBusinessZonesNotUtcs()

@@ -93,13 +93,15 @@ public class RedriverTests
     public async Task ADeliveryWhoseFactAnotherWorkerHoldsIsPostponedNotPoisonedAndLandsOnceTheLeaseLapses()
     {
         await _h.SeedRosterAsync(9);
-        // A worker that stalled or died right after its claim: its lease (10 minutes) outlives many redrive rounds.
+        // A worker that stalled or died right after its claim: its lease outlives more redrive rounds than the attempts allowed.
         var stalled = await _h.Ledger.ClaimAsync("aloware#TEXTS#5", "agent=9;date=20261126", CancellationToken.None);
         Assert.Equal(Storage.ClaimStatus.Acquired, stalled.Status);
         await _queue.CaptureAsync(PipelineHarness.Envelope("""{"event":"x","body":{"id":5,"type":2,"user_id":9}}"""), CancellationToken.None);
         var redriver = _h.Redriver(_queue, maxDequeueCount: 2);
 
-        for (var round = 0; round < 15; round++)
+        var rounds = (int)(new Configuration.LedgerOptions().LeaseDuration / TimeSpan.FromSeconds(31));
+        Assert.True(rounds > 2, "the lease must outlive the attempts for this test to mean anything");
+        for (var round = 0; round < rounds; round++)
         {
             _h.Clock.Advance(TimeSpan.FromSeconds(31));
             await redriver.RunOnceAsync(CancellationToken.None);
@@ -109,7 +111,7 @@ public class RedriverTests
         Assert.Equal(1, _queue.Count);
         Assert.Empty(_h.Facts);
 
-        _h.Clock.Advance(TimeSpan.FromMinutes(3)); // the lease lapses
+        _h.Clock.Advance(TimeSpan.FromSeconds(31)); // the lease lapses
         await redriver.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(0, _queue.Count);

@@ -1,42 +1,132 @@
 using Ingest.Core.Domain;
 using Ingest.Core.Embedded;
 using Ingest.Core.Pipeline;
+using Ingest.Core.Configuration;
 using Ingest.Core.Storage;
-using Moq;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ingest.Core.Tests.Pipeline;
 
+/// <summary>DimDate rows through the registry: each date in the table exactly once, whatever a push does (finding 16).</summary>
 public class DimensionEnsurerTests
 {
+    private static readonly DimHints Nov26 = new(new HashSet<int> { 20261126 }, new HashSet<long>());
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 15, 0, 0, TimeSpan.Zero));
     private readonly InMemoryDimRegistry _registry = new();
-    private readonly Mock<IPushTables> _tables = new();
+    private readonly FakeTables _tables = new();
+    private readonly LedgerOptions _ledger = new();
+
+    private DimensionEnsurer Ensurer() => PipelineHarness.DimensionEnsurer(_registry, _tables, _clock);
 
     [Fact]
-    public async Task AFailedPushIsForgottenSoTheNextRequestPushesTheRow()
+    public async Task ADateIsPushedOnceHoweverManyFactsNeedIt()
     {
-        _tables.SetupSequence(t => t.AddRowsAsync(TableNames.DimDate, It.IsAny<IReadOnlyList<DimDate>>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new HttpRequestException("down"))
-            .Returns(Task.CompletedTask);
-        var ensurer = new DimensionEnsurer(_registry, _tables.Object);
-        var hints = new DimHints(new HashSet<int> { 20261126 }, new HashSet<long>());
+        var ensurer = Ensurer();
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => ensurer.EnsureAsync(hints, CancellationToken.None));
-        await ensurer.EnsureAsync(hints, CancellationToken.None);
-        await ensurer.EnsureAsync(hints, CancellationToken.None);
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
-        _tables.Verify(t => t.AddRowsAsync(TableNames.DimDate, It.Is<IReadOnlyList<DimDate>>(r => r.Single().DateKey == 20261126), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        Assert.Equal([20261126], _tables.DateKeys);
+        Assert.Equal(1, _tables.Posts);
     }
 
     [Fact]
-    public async Task ClearingTheRegistryPushesRowsAgain()
+    public async Task APushThatStoredNothingIsForgottenSoTheNextFactPushesTheDate()
     {
-        var ensurer = new DimensionEnsurer(_registry, _tables.Object);
-        var hints = new DimHints(new HashSet<int> { 20261126 }, new HashSet<long>());
+        var ensurer = Ensurer();
+        _tables.Next = _ => throw new Refused(mayHaveLanded: false);
 
-        await ensurer.EnsureAsync(hints, CancellationToken.None);
-        await _registry.ClearAsync(TableNames.DimDate, CancellationToken.None);
-        await ensurer.EnsureAsync(hints, CancellationToken.None);
+        await Assert.ThrowsAsync<Refused>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
-        _tables.Verify(t => t.AddRowsAsync(TableNames.DimDate, It.IsAny<IReadOnlyList<DimDate>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        Assert.Equal([20261126], _tables.DateKeys);
+        Assert.Equal(0, _tables.Deletes);
+    }
+
+    [Fact]
+    public async Task APushThatTimedOutButLandedIsNeverPushedTwice()
+    {
+        var ensurer = Ensurer();
+        _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+
+        // The table was rebuilt once: the date is there once, beside the seeded calendar.
+        Assert.Single(_tables.DateKeys, k => k == 20261126);
+        Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
+        Assert.Equal(1, _tables.Deletes);
+    }
+
+    [Fact]
+    public async Task ADateReservedByAWorkerThatDiedIsPushedOnceItsLeaseLapses()
+    {
+        var ensurer = Ensurer();
+        await _registry.TryReserveAsync(TableNames.DimDate, "20261126", _ledger.LeaseDuration, _clock.GetUtcNow(), CancellationToken.None);
+
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+        Assert.Empty(_tables.DateKeys); // its holder may still be pushing it
+        _clock.Advance(_ledger.LeaseDuration);
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+
+        Assert.Single(_tables.DateKeys, k => k == 20261126);
+        Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
+        Assert.Equal(1, _tables.Deletes);
+    }
+
+    [Fact]
+    public async Task ARebuildThatFailsIsTriedAgainByTheNextFact()
+    {
+        var ensurer = Ensurer();
+        _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
+        await Assert.ThrowsAsync<TaskCanceledException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+
+        _tables.Next = _ => throw new Refused(mayHaveLanded: true);
+        await Assert.ThrowsAsync<Refused>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+
+        Assert.Single(_tables.DateKeys, k => k == 20261126);
+        Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
+    }
+
+    private sealed class Refused(bool mayHaveLanded) : PushFailedException("refused")
+    {
+        public override bool MayHaveLanded => mayHaveLanded;
+    }
+
+    /// <summary>DimDate as the dashboard holds it; <see cref="Next"/> decides the next push (land it, or throw).</summary>
+    private sealed class FakeTables : IPushTables
+    {
+        public List<int> DateKeys { get; } = [];
+        public int Posts { get; private set; }
+        public int Deletes { get; private set; }
+        public Action<Action>? Next { get; set; }
+
+        public Task AddRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        {
+            Posts++;
+            void Land() => DateKeys.AddRange(rows.Cast<DimDate>().Select(r => r.DateKey));
+            var next = Next;
+            Next = null;
+            if (next is null)
+            {
+                Land();
+            }
+            else
+            {
+                next(Land);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task DeleteRowsAsync(string table, CancellationToken cancellationToken)
+        {
+            Deletes++;
+            DateKeys.Clear();
+            return Task.CompletedTask;
+        }
     }
 }

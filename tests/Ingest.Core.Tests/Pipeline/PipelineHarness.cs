@@ -58,12 +58,21 @@ internal sealed class PipelineHarness
             new FactMapper(BusinessCalendar.ForZoneId("America/New_York")),
             new RosterGate(Roster, Quarantine, NullLogger<RosterGate>.Instance),
             new LedgerStep(Ledger, NullLogger<LedgerStep>.Instance),
-            new DimensionEnsurer(Registry, Tables.Object),
+            DimensionEnsurer(Registry, Tables.Object, Clock),
             Shifts,
             Sink,
             Clock,
             Meters.Metrics,
             NullLogger<IngestPipeline>.Instance);
+    }
+
+    /// <summary>The ensurer on embedded stores, with the DimDate rebuild it falls back on.</summary>
+    public static DimensionEnsurer DimensionEnsurer(IDimRegistry registry, IPushTables tables, FakeTimeProvider clock)
+    {
+        var ledger = Options.Create(new LedgerOptions());
+        var refresh = new Ingest.Core.Admin.Dimensions.TableRefresh(tables, new InMemoryTableLockStore(clock), new InMemoryPushBudget(), Options.Create(new Ingest.Core.Admin.AdminOptions()), NullLogger<Ingest.Core.Admin.Dimensions.TableRefresh>.Instance);
+        var seed = new Ingest.Core.Admin.Dimensions.DimDateSeed(registry, BusinessCalendar.ForZoneId("America/New_York"), clock, refresh, new Ingest.Core.Admin.Dimensions.AdminRun(new InMemoryAuditLog(), clock, NullLogger<Ingest.Core.Admin.Dimensions.AdminRun>.Instance), ledger);
+        return new DimensionEnsurer(registry, tables, seed, ledger, clock, NullLogger<DimensionEnsurer>.Instance);
     }
 
     public IReadOnlyList<FactEventRow> Facts => Posted.Where(p => p.Table == TableNames.FactEvent).Select(p => (FactEventRow)p.Row).ToArray();

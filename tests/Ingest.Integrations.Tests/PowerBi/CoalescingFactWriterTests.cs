@@ -138,7 +138,7 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
         {
             ["PowerBi:Writer:MaxQueuedRows"] = "10",
             ["PowerBi:Writer:MaxRowsPerPost"] = "10",
-            ["PowerBi:Writer:FlushWindow"] = "00:01:00",
+            ["PowerBi:Writer:FlushWindow"] = "00:00:30",
         });
 
         var queued = Enumerable.Range(1, 9).Select(i => rig.Writer.PostAsync([WriterRig.Row(i)], CancellationToken.None)).ToArray();

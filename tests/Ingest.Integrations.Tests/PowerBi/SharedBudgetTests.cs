@@ -47,4 +47,36 @@ public sealed class SharedBudgetTests(DynamoDbFixture dynamo)
 
         Assert.True(stats.Throttled > 0);
     }
+
+    /// <summary>
+    /// Finding 12: Power BI allows 5 pending POST rows requests per dataset, not per instance. Slow answers keep
+    /// each instance's POSTs pending; with a shared budget, two instances together never have more than 5.
+    /// </summary>
+    [Fact]
+    public async Task TwoWritersSharingADynamoDbBudgetKeepFivePostsPendingAtMost()
+    {
+        await using var backend = await DynamoBackend.CreateAsync(dynamo);
+        var emulator = new PushEmulator();
+        emulator.SetLatency(TimeSpan.FromSeconds(2));
+        await using var server = await EmulatorServer.StartAsync(emulator);
+        var settings = new Dictionary<string, string?> { ["PowerBi:Writer:SharedBudget"] = "true", ["PowerBi:Writer:FlushWindow"] = "00:00:00" };
+        await using var first = new WriterRig(server.BaseAddress, TimeProvider.System, backend.Budget(), settings);
+        await using var second = new WriterRig(server.BaseAddress, TimeProvider.System, backend.Budget(), settings);
+        await first.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        await second.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+
+        // A row every 100 ms to each: each instance alone paces a POST every 500 ms, so 4 of its own would be pending.
+        var posted = new List<Task>();
+        for (var i = 0; i < 60; i++)
+        {
+            posted.Add(first.Writer.PostAsync([WriterRig.Row(i)], CancellationToken.None));
+            posted.Add(second.Writer.PostAsync([WriterRig.Row(1_000_000 + i)], CancellationToken.None));
+            await Task.Delay(100);
+        }
+
+        await Task.WhenAll(posted);
+        var stats = server.Emulator.Stats()[TableNames.FactEvent];
+        Assert.Equal(0, stats.Throttled);
+        Assert.Equal(120, stats.Rows);
+    }
 }

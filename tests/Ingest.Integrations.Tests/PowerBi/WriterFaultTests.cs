@@ -33,6 +33,11 @@ public sealed class WriterFaultTests
         public Task<long> CountAsync(string counter, long amount, CancellationToken cancellationToken) => _inner.CountAsync(counter, amount, cancellationToken);
 
         public Task ResetCountAsync(string counter, CancellationToken cancellationToken) => _inner.ResetCountAsync(counter, cancellationToken);
+
+        public Task<string?> TryTakeSlotAsync(string pool, int slots, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+            => _inner.TryTakeSlotAsync(pool, slots, lease, now, cancellationToken);
+
+        public Task ReleaseSlotAsync(string pool, string slotToken, CancellationToken cancellationToken) => _inner.ReleaseSlotAsync(pool, slotToken, cancellationToken);
     }
 
     [Fact]

@@ -48,23 +48,54 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
         Assert.True(rules[1].CrossesMidnight);
     }
 
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan DimLease = TimeSpan.FromMinutes(3);
+
+    private static Task<DimReservation> ReserveAsync(IDimRegistry dims, string table, string key, DateTimeOffset? at = null)
+        => dims.TryReserveAsync(table, key, DimLease, at ?? Now, None);
+
     [Fact]
     public async Task DimRowsAreReservedOnceUntilUnreservedOrCleared()
     {
         var dims = Backend.Dims();
 
-        Assert.True(await dims.TryReserveAsync("DimDate", "20261126", None));
-        Assert.False(await dims.TryReserveAsync("DimDate", "20261126", None));
-        Assert.True(await dims.TryReserveAsync("DimShift", "20261126", None));
-        await dims.UnreserveAsync("DimDate", "20261126", None);
-        Assert.True(await dims.TryReserveAsync("DimDate", "20261126", None));
-        Assert.True(await dims.TryReserveAsync("DimDate", "20261127", None));
+        var first = await ReserveAsync(dims, "DimDate", "20261126");
+        Assert.Equal(DimRowStatus.Reserved, first.Status);
+        Assert.Equal(new DimReservation(DimRowStatus.Pushing, null), await ReserveAsync(dims, "DimDate", "20261126"));
+        Assert.Equal(DimRowStatus.Reserved, (await ReserveAsync(dims, "DimShift", "20261126")).Status);
+        await dims.UnreserveAsync("DimDate", "20261126", "not-the-owner", None);
+        Assert.Equal(DimRowStatus.Pushing, (await ReserveAsync(dims, "DimDate", "20261126")).Status);
+        await dims.UnreserveAsync("DimDate", "20261126", first.Token!, None);
+        var second = await ReserveAsync(dims, "DimDate", "20261126");
+        Assert.Equal(DimRowStatus.Reserved, second.Status);
+        await dims.ConfirmAsync("DimDate", "20261126", second.Token!, None);
+        Assert.Equal(DimRowStatus.Pushed, (await ReserveAsync(dims, "DimDate", "20261126", Now.AddDays(1))).Status);
+        await dims.UnreserveAsync("DimDate", "20261126", second.Token!, None);
+        Assert.Equal(DimRowStatus.Pushed, (await ReserveAsync(dims, "DimDate", "20261126")).Status);
 
         await dims.ClearAsync("DimDate", None);
 
-        Assert.True(await dims.TryReserveAsync("DimDate", "20261126", None));
-        Assert.True(await dims.TryReserveAsync("DimDate", "20261127", None));
-        Assert.False(await dims.TryReserveAsync("DimShift", "20261126", None));
+        Assert.Equal(DimRowStatus.Reserved, (await ReserveAsync(dims, "DimDate", "20261126")).Status);
+        Assert.Equal(DimRowStatus.Pushing, (await ReserveAsync(dims, "DimShift", "20261126")).Status);
+        Assert.Equal(["20261126"], await dims.ListAsync("DimDate", None));
+    }
+
+    [Fact]
+    public async Task AReservationLeftUnconfirmedBecomesUncertain()
+    {
+        var dims = Backend.Dims();
+
+        // Its holder died: the lease lapses.
+        await ReserveAsync(dims, "DimDate", "20261126");
+        Assert.Equal(DimRowStatus.Pushing, (await ReserveAsync(dims, "DimDate", "20261126", Now + DimLease - TimeSpan.FromSeconds(1))).Status);
+        Assert.Equal(DimRowStatus.Uncertain, (await ReserveAsync(dims, "DimDate", "20261126", Now + DimLease)).Status);
+
+        // Its push timed out: the holder says so at once.
+        var abandoned = await ReserveAsync(dims, "DimDate", "20261127");
+        await dims.AbandonAsync("DimDate", "20261127", abandoned.Token!, None);
+        Assert.Equal(DimRowStatus.Uncertain, (await ReserveAsync(dims, "DimDate", "20261127")).Status);
+        await dims.ConfirmAsync("DimDate", "20261127", "not-the-owner", None);
+        Assert.Equal(DimRowStatus.Uncertain, (await ReserveAsync(dims, "DimDate", "20261127")).Status);
     }
 
     [Fact]
@@ -74,14 +105,15 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
         var keys = Enumerable.Range(0, 60).Select(i => (20260101 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         foreach (var key in keys)
         {
-            await dims.TryReserveAsync("DimDate", key, None);
+            await ReserveAsync(dims, "DimDate", key);
         }
 
+        Assert.Equal(keys.Order(), (await dims.ListAsync("DimDate", None)).Order());
         await dims.ClearAsync("DimDate", None);
 
         foreach (var key in keys)
         {
-            Assert.True(await dims.TryReserveAsync("DimDate", key, None));
+            Assert.Equal(DimRowStatus.Reserved, (await ReserveAsync(dims, "DimDate", key)).Status);
         }
     }
 
@@ -223,6 +255,44 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
 
         await budget.ResetCountAsync("ds#FactEvent-rows", None);
         Assert.Equal(3, await budget.CountAsync("ds#FactEvent-rows", 3, None));
+    }
+
+    [Fact]
+    public async Task APoolGivesEachSlotToOneHolderUntilReleasedOrLapsed()
+    {
+        var budget = Backend.Budget();
+        var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var lease = TimeSpan.FromMinutes(1);
+
+        var first = await budget.TryTakeSlotAsync("ds#pending", 2, lease, now, None);
+        var second = await budget.TryTakeSlotAsync("ds#pending", 2, lease, now, None);
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.Null(await budget.TryTakeSlotAsync("ds#pending", 2, lease, now, None));
+        Assert.NotNull(await budget.TryTakeSlotAsync("other#pending", 2, lease, now, None));
+
+        await budget.ReleaseSlotAsync("ds#pending", first!, None);
+        var third = await budget.TryTakeSlotAsync("ds#pending", 2, lease, now, None);
+        Assert.NotNull(third);
+
+        // A holder that died: its lease lapses and the slot is taken again; its late release does not free the new holder's.
+        Assert.NotNull(await budget.TryTakeSlotAsync("ds#pending", 2, lease, now + lease, None));
+        Assert.NotNull(await budget.TryTakeSlotAsync("ds#pending", 2, lease, now + lease, None));
+        await budget.ReleaseSlotAsync("ds#pending", second!, None);
+        await budget.ReleaseSlotAsync("ds#pending", third!, None);
+        Assert.Null(await budget.TryTakeSlotAsync("ds#pending", 2, lease, now + lease, None));
+    }
+
+    [Fact]
+    public async Task ConcurrentSlotTakersNeverShareASlot()
+    {
+        var budget = Backend.Budget();
+        var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+        var taken = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => budget.TryTakeSlotAsync("ds#pending", 5, TimeSpan.FromMinutes(1), now, None))));
+
+        Assert.Equal(5, taken.Count(t => t is not null));
+        Assert.Equal(5, taken.Where(t => t is not null).Select(t => PushSlots.SlotOf(t!)).Distinct().Count());
     }
 
     [Fact]

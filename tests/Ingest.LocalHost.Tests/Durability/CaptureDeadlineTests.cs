@@ -12,8 +12,20 @@ namespace Ingest.LocalHost.Tests.Durability;
 /// 503 to a sender that never retries: the webhook keeps trying until Capture__Deadline.
 /// </summary>
 [Collection(RealDependenciesCollection.Name)]
-public sealed partial class CaptureDeadlineTests(RealDependencies real) : IAsyncLifetime
+public sealed partial class CaptureDeadlineTests(RealDependencies real, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
+    /// <summary>The host's warnings and errors, with their exception types, in the test's output.</summary>
+    private sealed class OutputSink(Xunit.Abstractions.ITestOutputHelper output) : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+            if (logEvent.Level >= Serilog.Events.LogEventLevel.Warning)
+            {
+                output.WriteLine($"{logEvent.Timestamp:HH:mm:ss.fff} {logEvent.Level} {logEvent.RenderMessage()} {logEvent.Exception?.GetType().Name}: {logEvent.Exception?.Message} {logEvent.Exception?.InnerException?.GetType().Name}");
+            }
+        }
+    }
+
     private EmulatorServer _powerBi = null!;
     private TcpProxy _queueProxy = null!;
     private string _proxiedConnection = null!;
@@ -47,14 +59,16 @@ public sealed partial class CaptureDeadlineTests(RealDependencies real) : IAsync
             ["Capture:Backend"] = "StorageQueue",
             ["Capture:Connection"] = _proxiedConnection,
             ["Capture:Deadline"] = "00:00:30",
-        });
+        }, services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Serilog.Core.ILogEventSink>(services, new OutputSink(output)));
         await host.RowsAsync("FactEvent"); // started, queues created, before the store goes away
         _queueProxy.Cut();
 
+        var started = DateTime.UtcNow;
         var delivering = host.DeliverAsync(LocalHostFactory.Sample("sms-inbound-completed.json"));
         await Task.Delay(TimeSpan.FromSeconds(8));
         _queueProxy.Restore();
         using var response = await delivering;
+        output.WriteLine($"answered {(int)response.StatusCode} after {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(_powerBi.Emulator.Rows("FactEvent"));

@@ -22,6 +22,9 @@ public static class AdminFormats
     public static bool TryDate(string? text, out DateOnly date)
         => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
+    /// <summary>A date as <see cref="TryDate"/> reads it.</summary>
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     public static bool TryTime(string? text, out TimeOnly time)
         => TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
 
