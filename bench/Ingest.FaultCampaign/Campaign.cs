@@ -14,7 +14,8 @@ namespace Ingest.FaultCampaign;
 /// <summary>
 /// The production path under combined faults: DynamoDB Local, Azurite and the standalone emulator behind proxies
 /// the campaign controls, several local host processes sharing them as Functions instances do, realistic
-/// Aloware traffic, and a seeded schedule of faults. Everything is checked from outside the hosts.
+/// Aloware traffic (some bodies large enough for the claim-check blob), signed HubSpot batches enriched against a
+/// fake CRM, and a seeded schedule of faults. Everything is checked from outside the hosts.
 /// </summary>
 public sealed partial class Campaign(CampaignOptions options, TextWriter output)
 {
@@ -26,7 +27,8 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
     private readonly ConcurrentBag<string> _restartFailures = [];
     private readonly HttpClient _sender = new() { Timeout = SenderTimeout };
     private readonly HttpClient _inspector = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private TcpProxy _dynamo = null!, _queue = null!, _powerBi = null!;
+    private TcpProxy _dynamo = null!, _queue = null!, _blob = null!, _powerBi = null!;
+    private HubSpotTraffic _hubSpot = null!;
     private AppProcess _emulator = null!;
     private string _directQueues = null!;
 
@@ -51,9 +53,14 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
                 await _emulator.DisposeAsync();
             }
 
-            foreach (var proxy in new[] { _dynamo, _queue, _powerBi }.Where(p => p is not null))
+            foreach (var proxy in new[] { _dynamo, _queue, _blob, _powerBi }.Where(p => p is not null))
             {
                 await proxy.DisposeAsync();
+            }
+
+            if (_hubSpot is not null)
+            {
+                await _hubSpot.DisposeAsync();
             }
 
             if (sharedDynamo is null)
@@ -71,13 +78,21 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
     [GeneratedRegex(@"QueueEndpoint=(?<origin>http://127\.0\.0\.1:\d+)/")]
     private static partial Regex QueueEndpoint();
 
+    [GeneratedRegex(@"BlobEndpoint=(?<origin>http://127\.0\.0\.1:\d+)/")]
+    private static partial Regex BlobEndpoint();
+
     private async Task StartAsync(DynamoDbLocal dynamo, Azurite azurite, string logs)
     {
         _directQueues = azurite.ConnectionString;
-        var origin = QueueEndpoint().Match(azurite.ConnectionString).Groups["origin"].Value;
+        var queueOrigin = QueueEndpoint().Match(azurite.ConnectionString).Groups["origin"].Value;
+        var blobOrigin = BlobEndpoint().Match(azurite.ConnectionString).Groups["origin"].Value;
         _dynamo = new TcpProxy(new Uri(dynamo.ServiceUrl));
-        _queue = new TcpProxy(new Uri(origin));
-        var proxiedQueues = azurite.ConnectionString.Replace(origin, _queue.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
+        _queue = new TcpProxy(new Uri(queueOrigin));
+        _blob = new TcpProxy(new Uri(blobOrigin));
+        var proxiedStorage = azurite.ConnectionString
+            .Replace(queueOrigin, _queue.Address.ToString().TrimEnd('/'), StringComparison.Ordinal)
+            .Replace(blobOrigin, _blob.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
+        _hubSpot = await HubSpotTraffic.StartAsync();
         foreach (var name in new[] { StorageCaptureOptions.QueueName, StorageCaptureOptions.PoisonQueueName })
         {
             var queue = new QueueClient(_directQueues, name);
@@ -108,13 +123,18 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
             ["DynamoDb__RequestTimeout"] = "00:00:03",
             ["DynamoDb__MaxErrorRetry"] = "1",
             ["Capture__Backend"] = "StorageQueue",
-            ["Capture__Connection"] = proxiedQueues,
+            ["Capture__Connection"] = proxiedStorage,
             ["Capture__RedriveDelay"] = "00:00:05",
             ["Capture__VisibilityTimeout"] = "00:00:30",
             ["Capture__PollInterval"] = "00:00:01",
             ["Ledger__LeaseDuration"] = options.LeaseDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__Level"] = "Warning",
         };
+        foreach (var (name, value) in _hubSpot.Settings)
+        {
+            environment[name] = value;
+        }
+
         for (var i = 0; i < options.Hosts; i++)
         {
             _hosts.Add(new AppProcess("Ingest.LocalHost", ExternalTool.FreeLoopbackPort(), environment, Path.Combine(logs, $"host{i}.log"), "api/health"));
@@ -126,10 +146,27 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
 
     private sealed record Answer(Delivery Delivery, int Status, TimeSpan Took);
 
+    private sealed record HubSpotAnswer(HubSpotBatch Batch, int Status, int Attempts);
+
+    /// <summary>HubSpot gives up on an answer slower than this and retries the batch later.</summary>
+    private static readonly TimeSpan HubSpotTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>HubSpot retries a failed batch up to 10 times over a day; the campaign does so 3 times, 10 s apart.</summary>
+    private const int HubSpotRetries = 3;
+
+    private readonly HttpClient _hubSpotSender = new() { Timeout = HubSpotTimeout };
+
+    /// <summary>Every 30th SMS carries a 45 KB message: past the queue's 64 KiB once encoded, so its body goes through the claim-check blob.</summary>
+    private static List<Delivery> WithLargeBodies(List<Delivery> corpus)
+        => corpus.Select((d, i) => d.ExpectedEventKey?.Contains("#TEXTS#", StringComparison.Ordinal) == true && i % 30 == 0
+            ? d with { Body = d.Body.Replace("Can you call me back?", new string('x', 45_000), StringComparison.Ordinal) }
+            : d).ToList();
+
     private async Task<CampaignReport> DriveAsync()
     {
         var seconds = (int)options.Load.TotalSeconds;
-        var corpus = Corpus.Build(options.FactsPerSecond, seconds, callShare: 0.3, firstId: 1_000_000_000L + options.Seed * 10_000_000L, seed: options.Seed);
+        var corpus = WithLargeBodies(Corpus.Build(options.FactsPerSecond, seconds, callShare: 0.3, firstId: 1_000_000_000L + options.Seed * 10_000_000L, seed: options.Seed));
+        var batches = _hubSpot.Build(seconds, options.Seed, firstId: 3_000_000_000L + options.Seed * 10_000_000L);
         var faults = FaultSchedule.Build(options.Seed, options.Load + TimeSpan.FromSeconds(10), options.Hosts);
         foreach (var fault in faults)
         {
@@ -143,6 +180,8 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
         var injecting = Task.WhenAll(
             InjectInTurnAsync(faults.Where(f => !IsHostFault(f)), clock),
             InjectInTurnAsync(faults.Where(IsHostFault), clock));
+        var hubSpotAnswers = new ConcurrentBag<HubSpotAnswer>();
+        var sendingHubSpot = SendHubSpotBatchesAsync(batches, hubSpotAnswers, clock);
         var random = new Random(options.Seed);
         var sending = new List<Task>();
         foreach (var delivery in corpus)
@@ -157,11 +196,13 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
         }
 
         await Task.WhenAll(sending);
+        await sendingHubSpot;
         await injecting;
         var lastFaultEnded = clock.Elapsed > faults.Select(f => f.Until).DefaultIfEmpty().Max() ? faults.Select(f => f.Until).DefaultIfEmpty().Max() : clock.Elapsed;
         output.WriteLine($"  load done at {clock.Elapsed.TotalSeconds:0} s; draining");
 
-        var expected = answers.Where(a => a.Status is >= 200 and < 300 && a.Delivery.ExpectedEventKey is not null).Select(a => a.Delivery.ExpectedEventKey!).ToHashSet();
+        var expected = answers.Where(a => a.Status is >= 200 and < 300 && a.Delivery.ExpectedEventKey is not null).Select(a => a.Delivery.ExpectedEventKey!)
+            .Concat(hubSpotAnswers.Where(a => a.Status is >= 200 and < 300).SelectMany(a => a.Batch.ExpectedKeys)).ToHashSet();
         var landedAt = await DrainAsync(expected, clock);
         var probes = await ProbeAsync();
         var rows = await FactRowsAsync();
@@ -177,6 +218,9 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
             Acknowledged = answers.Count(a => a.Status is >= 200 and < 300),
             Refused = answers.Count(a => a.Status >= 300),
             Unanswered = answers.Count(a => a.Status == 0),
+            HubSpotBatches = batches.Count,
+            HubSpotAcknowledged = hubSpotAnswers.Count(a => a.Status is >= 200 and < 300),
+            HubSpotRetried = hubSpotAnswers.Count(a => a.Attempts > 1),
             AnswerP50 = Percentile(took, 0.50),
             AnswerP99 = Percentile(took, 0.99),
             AnswerMax = took.LastOrDefault(),
@@ -219,6 +263,50 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
         }
     }
 
+    private async Task SendHubSpotBatchesAsync(IReadOnlyList<HubSpotBatch> batches, ConcurrentBag<HubSpotAnswer> answers, Stopwatch clock)
+    {
+        var sending = new List<Task>();
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var wait = TimeSpan.FromSeconds(batches[i].At) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            sending.Add(SendHubSpotAsync(batches[i], i, answers));
+        }
+
+        await Task.WhenAll(sending);
+    }
+
+    /// <summary>Posts a batch as HubSpot does, retrying on another host after a failure or an answer slower than HubSpot waits.</summary>
+    private async Task SendHubSpotAsync(HubSpotBatch batch, int index, ConcurrentBag<HubSpotAnswer> answers)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var status = 0;
+            try
+            {
+                using var request = HubSpotTraffic.Request(_hosts[(index + attempt) % _hosts.Count].Address, batch, attempt);
+                using var response = await _hubSpotSender.SendAsync(request);
+                status = (int)response.StatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Refused or too slow for HubSpot: it tries again later.
+            }
+
+            if (status is >= 200 and < 300 || attempt == HubSpotRetries)
+            {
+                answers.Add(new HubSpotAnswer(batch, status, attempt + 1));
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(10));
+        }
+    }
+
     private static bool IsHostFault(Fault fault) => fault.Kind is FaultKind.HostKilled or FaultKind.ColdStartTogether;
 
     private async Task InjectInTurnAsync(IEnumerable<Fault> track, Stopwatch clock)
@@ -254,6 +342,8 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
             case FaultKind.DynamoSlow: _dynamo.Slow(TimeSpan.FromMilliseconds(400)); break;
             case FaultKind.QueueRefused: _queue.Cut(); break;
             case FaultKind.QueueSlow: _queue.Slow(TimeSpan.FromMilliseconds(700)); break;
+            case FaultKind.BlobRefused: _blob.Cut(); break;
+            case FaultKind.BlobSlow: _blob.Slow(TimeSpan.FromMilliseconds(700)); break;
             case FaultKind.PowerBiSlow: _powerBi.Slow(TimeSpan.FromSeconds(2)); break;
             case FaultKind.PowerBiTimeout: _powerBi.Stall(); break;
             case FaultKind.PowerBi5xx: return EmulatorFaultAsync(503, 100_000);
@@ -272,6 +362,7 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
         {
             case FaultKind.DynamoStalled or FaultKind.DynamoRefused or FaultKind.DynamoSlow: _dynamo.Restore(); break;
             case FaultKind.QueueRefused or FaultKind.QueueSlow: _queue.Restore(); break;
+            case FaultKind.BlobRefused or FaultKind.BlobSlow: _blob.Restore(); break;
             case FaultKind.PowerBiSlow or FaultKind.PowerBiTimeout: _powerBi.Restore(); break;
             case FaultKind.PowerBi5xx or FaultKind.PowerBi429 or FaultKind.PowerBiBadRow: return EmulatorFaultAsync(0, 0);
             case FaultKind.HostKilled: return _hosts[fault.Host].StartAsync(TimeSpan.FromSeconds(90));

@@ -13,6 +13,11 @@ public sealed record CampaignReport
     public required int Acknowledged { get; init; }
     public required int Refused { get; init; }
     public required int Unanswered { get; init; }
+    public required int HubSpotBatches { get; init; }
+    public required int HubSpotAcknowledged { get; init; }
+
+    /// <summary>HubSpot batches that needed more than one attempt (refused, or answered slower than HubSpot waits).</summary>
+    public required int HubSpotRetried { get; init; }
     public required TimeSpan AnswerP50 { get; init; }
     public required TimeSpan AnswerP99 { get; init; }
     public required TimeSpan AnswerMax { get; init; }
@@ -55,7 +60,8 @@ public sealed record CampaignReport
         var faults = string.Join(", ", Faults.GroupBy(f => f.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} ×{g.Count()}"));
         return string.Join(Environment.NewLine,
             string.Create(c, $"seed {Seed}, {Hosts} hosts, load {Load.TotalMinutes:0.#} min, {Faults.Count} faults: {faults}"),
-            string.Create(c, $"deliveries offered {Offered}, acknowledged {Acknowledged}, refused {Refused}, unanswered {Unanswered}"),
+            string.Create(c, $"Aloware deliveries offered {Offered}, acknowledged {Acknowledged}, refused {Refused}, unanswered {Unanswered}"),
+            string.Create(c, $"HubSpot batches {HubSpotBatches}, acknowledged {HubSpotAcknowledged}, needing a retry {HubSpotRetried}"),
             string.Create(c, $"answers p50 {AnswerP50.TotalMilliseconds:0} ms, p99 {AnswerP99.TotalMilliseconds:0} ms, max {AnswerMax.TotalMilliseconds:0} ms, {AnswersOver10Seconds} over 10 s"),
             string.Create(c, $"facts expected {ExpectedFacts}, landed {LandedDistinct}, missing {Missing}, duplicate rows {DuplicateRows}, communications with two EventKeys {CommunicationsWithTwoKeys}"),
             string.Create(c, $"capture left {CaptureLeft}, poison {PoisonLeft}, probes landed {ProbesLanded}/{Hosts}, datasets {Datasets}"),

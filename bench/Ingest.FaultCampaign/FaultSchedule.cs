@@ -8,6 +8,8 @@ public enum FaultKind
     DynamoSlow,
     QueueRefused,
     QueueSlow,
+    BlobRefused,
+    BlobSlow,
     PowerBi5xx,
     PowerBi429,
     PowerBiSlow,
@@ -34,7 +36,7 @@ public static class FaultSchedule
     private static readonly FaultKind[] DependencyFaults =
     [
         FaultKind.DynamoStalled, FaultKind.DynamoRefused, FaultKind.DynamoSlow, FaultKind.QueueRefused, FaultKind.QueueSlow,
-        FaultKind.PowerBi5xx, FaultKind.PowerBi429, FaultKind.PowerBiSlow, FaultKind.PowerBiTimeout, FaultKind.PowerBiBadRow,
+        FaultKind.BlobRefused, FaultKind.BlobSlow, FaultKind.PowerBi5xx, FaultKind.PowerBi429, FaultKind.PowerBiSlow, FaultKind.PowerBiTimeout, FaultKind.PowerBiBadRow,
     ];
 
     public static IReadOnlyList<Fault> Build(int seed, TimeSpan load, int hosts)

@@ -46,6 +46,10 @@ param sharedPushBudget bool = true
 @description('Most instances Flex Consumption may run.')
 param maximumInstanceCount int = 40
 
+@description('Days a claim-check body (a delivery too large for a queue message) is kept if its delivery never settles; replay the poison queue well within this.')
+@minValue(30)
+param claimCheckRetentionDays int = 90
+
 @secure()
 @description('Admin signing secret, 16 characters or more (openssl rand -hex 32).')
 param adminHmacSecret string
@@ -133,6 +137,34 @@ resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@202
 resource captures 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobs
   name: 'ingest-captures'
+}
+
+// Settled deliveries delete their body at once; this removes what a failed delete or a never-settled delivery left.
+resource claimCheckLifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'claim-check-bodies'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ '${captures.name}/' ]
+            }
+            actions: {
+              baseBlob: {
+                delete: { daysAfterCreationGreaterThan: claimCheckRetentionDays }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
 }
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {

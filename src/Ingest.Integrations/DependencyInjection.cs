@@ -52,7 +52,9 @@ public static class DependencyInjection
         {
             var baseUrl = sp.GetRequiredService<IOptions<PowerBiOptions>>().Value.BaseUrl;
             http.BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/");
-            http.Timeout = PowerBiRestClient.RequestTimeout;
+            // Each request's own timeout starts once it has a pending-POST slot (RequestTimeoutHandler), not while it
+            // waits for one; this outer bound only catches a body that stalls after its headers.
+            http.Timeout = PendingPostGate.MaxWait + PowerBiRestClient.RequestTimeout + TimeSpan.FromSeconds(15);
         });
         if (primaryHandler is not null)
         {
@@ -67,6 +69,7 @@ public static class DependencyInjection
 
         services.AddSingleton<PendingPostGate>();
         client.AddHttpMessageHandler(sp => new PendingPostHandler(sp.GetRequiredService<PendingPostGate>()));
+        client.AddHttpMessageHandler(() => new RequestTimeoutHandler(PowerBiRestClient.RequestTimeout));
 
         services.AddSingleton<PowerBiRestClient>();
         services.AddSingleton<DatasetBootstrap>();

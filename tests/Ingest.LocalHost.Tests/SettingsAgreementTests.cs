@@ -104,10 +104,11 @@ public sealed partial class SettingsAgreementTests
 
         // The local host's redrive poisons after the same number of attempts as the queue trigger.
         Assert.Equal(new Core.Capture.CaptureOptions().MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
-        // A live worker must never hold a claim past its lease, or a second worker could post the same fact: at most a
-        // DimDate POST, a third of the lease waiting for the FactEvent POST, that POST, and the complete with its retries.
+        // A live worker must never hold a claim past its lease, or a second worker could post the same fact: DimDate is
+        // ensured before the claim, so at most a third of the lease waiting for the FactEvent POST, a wait for a
+        // pending-POST slot, the POST, and the complete with its retries.
         var lease = new LedgerOptions().LeaseDuration;
-        var longestHold = 2 * Integrations.PowerBi.PowerBiRestClient.RequestTimeout + lease / 3
+        var longestHold = lease / 3 + Integrations.PowerBi.PendingPostGate.MaxWait + Integrations.PowerBi.PowerBiRestClient.RequestTimeout
             + Core.Pipeline.LedgerStep.CompleteRetryDelays.Aggregate(TimeSpan.Zero, (sum, d) => sum + d)
             + (Core.Pipeline.LedgerStep.CompleteRetryDelays.Length + 1) * new Integrations.DynamoDb.DynamoDbOptions().RequestTimeout;
         Assert.True(longestHold < lease, $"a claim may be held {longestHold}, longer than the ledger lease {lease}");

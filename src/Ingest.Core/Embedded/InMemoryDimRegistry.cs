@@ -25,6 +25,17 @@ public sealed class InMemoryDimRegistry : IDimRegistry
         }
     }
 
+    public Task<string> TakeOverAsync(string table, string rowKey, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        lock (_rows)
+        {
+            _rows[(table, rowKey)] = new Entry(token, now + lease);
+        }
+
+        return Task.FromResult(token);
+    }
+
     public Task ConfirmAsync(string table, string rowKey, string token, CancellationToken cancellationToken)
         => Change(table, rowKey, token, entry => entry with { Token = null });
 
@@ -40,19 +51,6 @@ public sealed class InMemoryDimRegistry : IDimRegistry
         {
             return Task.FromResult<IReadOnlyList<string>>(_rows.Keys.Where(k => k.Table == table).Select(k => k.Key).ToArray());
         }
-    }
-
-    public Task ClearAsync(string table, CancellationToken cancellationToken)
-    {
-        lock (_rows)
-        {
-            foreach (var key in _rows.Keys.Where(k => k.Table == table).ToArray())
-            {
-                _rows.Remove(key);
-            }
-        }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Only the holder of the reservation may change it.</summary>

@@ -17,22 +17,36 @@ namespace Ingest.Core.Pipeline;
 /// </summary>
 public sealed class DimensionEnsurer(IDimRegistry registry, IPushTables tables, DimDateSeed repair, IOptions<LedgerOptions> ledger, TimeProvider clock, ILogger<DimensionEnsurer> logger)
 {
+    /// <exception cref="DimensionsUnavailableException">Power BI or the registry could not take the rows now: the delivery waits, like any outage.</exception>
     public async Task EnsureAsync(DimHints hints, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureDatesAsync(hints, cancellationToken);
+        }
+        catch (Exception e) when (IsOutage(e, cancellationToken))
+        {
+            throw new DimensionsUnavailableException($"DimDate could not be brought up to date ({e.GetType().Name}); the delivery is tried again later.", e);
+        }
+    }
+
+    /// <summary>A fault that passes (throttling, a server error, no answer, a rebuild holding the table): not the delivery's.</summary>
+    private static bool IsOutage(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        PushFailedException failed => failed.IsTransient,
+        HttpRequestException or TimeoutException or AdminConflictException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private async Task EnsureDatesAsync(DimHints hints, CancellationToken cancellationToken)
     {
         var (reserved, uncertain) = await ReserveAsync(hints.DateKeys, cancellationToken);
         if (uncertain)
         {
             await ReleaseAsync(reserved, mayHaveLanded: false);
             logger.LogWarning("A DimDate push may have landed unconfirmed; rebuilding DimDate");
-            try
-            {
-                await repair.RepairAsync(hints.DateKeys, cancellationToken);
-            }
-            catch (AdminConflictException conflict)
-            {
-                throw new DimensionsBusyException("DimDate is being rebuilt by another run; the delivery is tried again after it.", conflict);
-            }
-
+            await repair.RepairAsync(hints.DateKeys, cancellationToken);
             return;
         }
 
@@ -114,5 +128,5 @@ public sealed class DimensionEnsurer(IDimRegistry registry, IPushTables tables, 
     });
 }
 
-/// <summary>A dimension table is locked by a rebuild: the delivery waits for it, like any outage.</summary>
-public sealed class DimensionsBusyException(string message, Exception inner) : TransientFaultException(message, inner);
+/// <summary>A dimension table could not be brought up to date for now (Power BI failing, a rebuild holding it): the delivery waits, like any outage.</summary>
+public sealed class DimensionsUnavailableException(string message, Exception inner) : TransientFaultException(message, inner);

@@ -68,6 +68,8 @@ public sealed class IngestPipeline(
     {
         var (unique, batchDuplicates) = BatchDeduplicator.Deduplicate(rows);
         var (allowed, gated) = await gate.ApplyAsync(unique, cancellationToken);
+        // Before the claims: however long DimDate takes (a rebuild, the push limits), no claim waits on it.
+        await dimensions.EnsureAsync(DimHints.From(allowed), cancellationToken);
         var (claimed, ledgerDuplicates, heldElsewhere) = await ledger.ClaimAsync(allowed, cancellationToken);
         var duplicates = batchDuplicates + ledgerDuplicates + heldElsewhere;
         if (claimed.Count == 0)
@@ -78,7 +80,6 @@ public sealed class IngestPipeline(
         var facts = claimed.Select(c => c.Row).ToArray();
         try
         {
-            await dimensions.EnsureAsync(DimHints.From(facts), cancellationToken);
             await sink.PostAsync(facts, cancellationToken);
         }
         catch

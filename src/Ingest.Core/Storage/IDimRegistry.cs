@@ -26,6 +26,9 @@ public interface IDimRegistry
     /// <summary>Reserves the row when nobody has; otherwise says where it stands.</summary>
     Task<DimReservation> TryReserveAsync(string table, string rowKey, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Reserves the row whatever its state (a rebuild that is about to delete and push it again); returns the token.</summary>
+    Task<string> TakeOverAsync(string table, string rowKey, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>The push landed: the row stays registered for good.</summary>
     Task ConfirmAsync(string table, string rowKey, string token, CancellationToken cancellationToken);
 
@@ -37,7 +40,4 @@ public interface IDimRegistry
 
     /// <summary>Every registered row key of a table, whatever its state.</summary>
     Task<IReadOnlyList<string>> ListAsync(string table, CancellationToken cancellationToken);
-
-    /// <summary>Forgets every row of a table, after the table itself was cleared.</summary>
-    Task ClearAsync(string table, CancellationToken cancellationToken);
 }

@@ -8,4 +8,7 @@ namespace Ingest.Core.Storage;
 public abstract class PushFailedException(string message) : Exception(message)
 {
     public abstract bool MayHaveLanded { get; }
+
+    /// <summary>Throttling, a server fault, a timeout: worth trying again later, not the rows' fault.</summary>
+    public abstract bool IsTransient { get; }
 }

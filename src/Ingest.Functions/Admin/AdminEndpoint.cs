@@ -47,7 +47,7 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Members required", directory.Message, "members");
         }
-        catch (Exception e) when (e is StoreUnavailableException or PowerBiException or HttpRequestException or AgentDirectoryUnavailableException)
+        catch (Exception e) when (e is StoreUnavailableException or PushFailedException or HttpRequestException or AgentDirectoryUnavailableException)
         {
             logger.LogError(e, "Admin sync of {Path} failed downstream; a re-run repairs the table", request.Path.Value);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",

@@ -51,6 +51,19 @@ public sealed class DynamoDimRegistry(IAmazonDynamoDB dynamo, IOptions<DynamoDbO
         }, cancellationToken);
     }
 
+    public Task<string> TakeOverAsync(string table, string rowKey, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        return DynamoErrors.TransientAsync("dim take over", async () =>
+        {
+            var item = Key(Pk(table), rowKey);
+            item[Owner] = S(token);
+            item[Lease] = Number((now + lease).ToUnixTimeMilliseconds());
+            await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken);
+            return token;
+        }, cancellationToken);
+    }
+
     public Task ConfirmAsync(string table, string rowKey, string token, CancellationToken cancellationToken)
         => AsOwnerAsync("dim confirm", new UpdateItemRequest { UpdateExpression = $"REMOVE #owner, {Lease}" }, table, rowKey, token, cancellationToken);
 
@@ -80,13 +93,6 @@ public sealed class DynamoDimRegistry(IAmazonDynamoDB dynamo, IOptions<DynamoDbO
     public Task<IReadOnlyList<string>> ListAsync(string table, CancellationToken cancellationToken)
         => DynamoErrors.TransientAsync<IReadOnlyList<string>>("dim list", async () =>
             (await DynamoPartition.KeysAsync(dynamo, Table, Pk(table), cancellationToken)).Select(k => k[SortKey].S).ToArray(), cancellationToken);
-
-    public Task ClearAsync(string table, CancellationToken cancellationToken)
-        => DynamoErrors.TransientAsync("dim clear", async () =>
-        {
-            var keys = await DynamoPartition.KeysAsync(dynamo, Table, Pk(table), cancellationToken);
-            await DynamoPartition.DeleteAsync(dynamo, Table, keys, cancellationToken);
-        }, cancellationToken);
 
     private Task AsOwnerAsync(string operation, UpdateItemRequest update, string table, string rowKey, string token, CancellationToken cancellationToken)
         => DynamoErrors.TransientAsync(operation, async () =>

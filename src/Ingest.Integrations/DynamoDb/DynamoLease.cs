@@ -27,12 +27,14 @@ internal static class DynamoLease
                 Item = item,
                 ConditionExpression = "attribute_not_exists(pk) OR leaseExpiresAtMs <= :nowMs",
                 ExpressionAttributeValues = new() { [":nowMs"] = Number(now.ToUnixTimeMilliseconds()) },
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
             }, cancellationToken);
             return true;
         }
-        catch (ConditionalCheckFailedException)
+        catch (ConditionalCheckFailedException conflict)
         {
-            return false;
+            // Our own put, retried by the SDK after its answer was lost: the item is ours.
+            return Text(conflict.Item, "owner") == owner;
         }
     }
 

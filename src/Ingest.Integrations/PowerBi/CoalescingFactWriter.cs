@@ -280,7 +280,7 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         }
     }
 
-    /// <summary>Fails rows that waited half a ledger lease (a long 429 regime): their deliveries stay captured for the redrive.</summary>
+    /// <summary>Fails rows that waited a third of a ledger lease (a long 429 regime): their deliveries stay captured for the redrive.</summary>
     private void ExpireStale()
     {
         var oldest = _clock.GetUtcNow() - _maxWait;
@@ -470,7 +470,7 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
             case PowerBiException { Status: HttpStatusCode.TooManyRequests } throttled:
                 var wait = throttled.RetryAfter ?? TimeSpan.FromSeconds(1);
                 return wait <= _options.MaxRetryAfter ? wait : null;
-            case PowerBiException { IsTransient: true }:
+            case PushFailedException { IsTransient: true }:
             case HttpRequestException:
             case TaskCanceledException when !_stopping.IsCancellationRequested:
                 var backoff = TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));

@@ -14,7 +14,7 @@ public sealed class PowerBiException(HttpStatusCode status, string? errorCode, s
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
     /// <summary>Throttling, server faults and timeouts: worth retrying later, not the rows' fault.</summary>
-    public bool IsTransient => Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)Status >= 500;
+    public override bool IsTransient => Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)Status >= 500;
 
     /// <summary>A refusal (4xx), or a front door that never reached the service (502, 503), stored nothing.</summary>
     public override bool MayHaveLanded => (int)Status >= 500 && Status is not (HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable);

@@ -10,3 +10,11 @@ public sealed class PowerBiUnavailableException(string message, Exception? inner
 
 /// <summary>Power BI refused these rows themselves (400/413): retrying cannot help, so the caller is told and the rows logged.</summary>
 public sealed class RowsRejectedException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>No pending-POST slot came free in time: the request was never sent, and trying again later is safe.</summary>
+public sealed class PostSlotTimeoutException(TimeSpan waited) : PushFailedException($"No Power BI POST slot came free within {waited}; nothing was sent.")
+{
+    public override bool MayHaveLanded => false;
+
+    public override bool IsTransient => true;
+}

@@ -36,7 +36,7 @@ public class DimensionEnsurerTests
         var ensurer = Ensurer();
         _tables.Next = _ => throw new Refused(mayHaveLanded: false);
 
-        await Assert.ThrowsAsync<Refused>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
         Assert.Equal([20261126], _tables.DateKeys);
@@ -49,7 +49,7 @@ public class DimensionEnsurerTests
         var ensurer = Ensurer();
         _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
 
-        await Assert.ThrowsAsync<TaskCanceledException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
@@ -81,19 +81,52 @@ public class DimensionEnsurerTests
     {
         var ensurer = Ensurer();
         _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
-        await Assert.ThrowsAsync<TaskCanceledException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
 
         _tables.Next = _ => throw new Refused(mayHaveLanded: true);
-        await Assert.ThrowsAsync<Refused>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
         Assert.Single(_tables.DateKeys, k => k == 20261126);
         Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
     }
 
+    [Fact]
+    public async Task ARefusalThatRetryingCannotCureIsNotAnOutage()
+    {
+        var ensurer = Ensurer();
+        _tables.Next = _ => throw new InvalidOperationException("a bug, not an outage");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ARebuildFailingHalfWayLeavesEveryDateItTookUncertain()
+    {
+        var ensurer = Ensurer();
+        await ensurer.EnsureAsync(new DimHints(new HashSet<int> { 20200101 }, new HashSet<long>()), CancellationToken.None); // a date outside the seeded years
+        _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
+        await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+
+        // The rebuild deletes every row, then its push fails: nothing may stay registered as pushed.
+        _tables.Next = _ => throw new Refused(mayHaveLanded: true);
+        await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
+        Assert.Empty(_tables.DateKeys);
+        foreach (var key in new[] { "20200101", "20261126", "20250101" })
+        {
+            Assert.Equal(DimRowStatus.Uncertain, (await _registry.TryReserveAsync(TableNames.DimDate, key, _ledger.LeaseDuration, _clock.GetUtcNow(), CancellationToken.None)).Status);
+        }
+
+        await ensurer.EnsureAsync(Nov26, CancellationToken.None);
+        Assert.Single(_tables.DateKeys, k => k == 20200101);
+        Assert.Single(_tables.DateKeys, k => k == 20261126);
+    }
+
     private sealed class Refused(bool mayHaveLanded) : PushFailedException("refused")
     {
         public override bool MayHaveLanded => mayHaveLanded;
+
+        public override bool IsTransient => true;
     }
 
     /// <summary>DimDate as the dashboard holds it; <see cref="Next"/> decides the next push (land it, or throw).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Ingest.Core.Configuration;
@@ -11,8 +12,8 @@ namespace Ingest.Core.Admin.Dimensions;
 
 /// <summary>
 /// The calendar, from Jan 1 of last year to Dec 31 of next year in the business time zone unless a range is
-/// posted. Ingest pushes the dates facts need on its own; the seed forgets those and reserves each seeded date
-/// first, so no date is pushed twice even while facts keep arriving. The request itself is the desired state: a re-run repairs.
+/// posted. Ingest pushes the dates facts need on its own; the seed takes every date over before it deletes and
+/// pushes, so ingest leaves them alone meanwhile. The request itself is the desired state: a re-run repairs.
 /// When a date push may have landed unconfirmed, ingest repairs the same way, over every date it ever registered.
 /// </summary>
 public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar, TimeProvider clock, TableRefresh refresh, AdminRun run, IOptions<LedgerOptions> ledger)
@@ -48,37 +49,39 @@ public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar
         return (from, to);
     }
 
+    /// <summary>
+    /// Under the table's lock: takes over every date it will push and every date registered before (so ingest
+    /// leaves them alone, and a failure at any step leaves them uncertain, to be rebuilt again), deletes the rows,
+    /// pushes the range, then confirms the range and forgets the dates outside it (ingest pushes those again when a fact needs one).
+    /// </summary>
     private async Task<AdminSummary> RebuildAsync((DateOnly From, DateOnly To) range, CancellationToken cancellationToken)
     {
-        IReadOnlyList<(DimDate Row, string Token)> reserved = [];
+        var taken = new ConcurrentDictionary<int, string>();
         try
         {
             var (deleted, added, duration) = await refresh.RunAsync<DimDate>(TableNames.DimDate, async ct =>
             {
-                reserved = await ReserveAsync(range.From, range.To, ct);
-                return reserved.Select(r => r.Row).ToArray();
+                var days = Enumerable.Range(0, range.To.DayNumber - range.From.DayNumber + 1).Select(range.From.AddDays).ToArray();
+                var registered = (await registry.ListAsync(TableNames.DimDate, ct)).Select(k => int.Parse(k, CultureInfo.InvariantCulture));
+                await EachAsync(days.Select(Keys.DateKey).Union(registered).ToArray(), async (dateKey, c) =>
+                    taken[dateKey] = await registry.TakeOverAsync(TableNames.DimDate, DimensionEnsurer.RowKey(dateKey), ledger.Value.LeaseDuration, clock.GetUtcNow(), c), ct);
+                return days.Select(BusinessCalendar.DateRow).ToArray();
             }, cancellationToken);
-            await EachAsync(reserved, (r, ct) => registry.ConfirmAsync(TableNames.DimDate, DimensionEnsurer.RowKey(r.Row.DateKey), r.Token, ct), cancellationToken);
+            await EachAsync(taken.ToArray(), (date, ct) => InRange(date.Key, range)
+                ? registry.ConfirmAsync(TableNames.DimDate, DimensionEnsurer.RowKey(date.Key), date.Value, ct)
+                : registry.UnreserveAsync(TableNames.DimDate, DimensionEnsurer.RowKey(date.Key), date.Value, ct), cancellationToken);
             return new AdminSummary(TableNames.DimDate, deleted, added, null, (long)duration.TotalMilliseconds);
         }
         catch
         {
-            // The push may have landed: mark the dates uncertain, so the next fact that needs one repairs again at once.
-            await DimensionEnsurer.BestEffortAsync(() => EachAsync(reserved, (r, ct) => registry.AbandonAsync(TableNames.DimDate, DimensionEnsurer.RowKey(r.Row.DateKey), r.Token, ct), CancellationToken.None));
+            // The rows may be gone or half pushed: mark the dates uncertain, so the next fact that needs one rebuilds again at once.
+            await DimensionEnsurer.BestEffortAsync(() => EachAsync(taken.ToArray(), (date, ct) => registry.AbandonAsync(TableNames.DimDate, DimensionEnsurer.RowKey(date.Key), date.Value, ct), CancellationToken.None));
             throw;
         }
     }
 
-    /// <summary>The seeded dates that this run reserved; one ingest pushed meanwhile is already in the table.</summary>
-    private async Task<IReadOnlyList<(DimDate Row, string Token)>> ReserveAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        await registry.ClearAsync(TableNames.DimDate, cancellationToken);
-        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToArray();
-        var tokens = new string?[days.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, days.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
-            tokens[i] = (await registry.TryReserveAsync(TableNames.DimDate, DimensionEnsurer.RowKey(Keys.DateKey(days[i])), ledger.Value.LeaseDuration, clock.GetUtcNow(), ct)).Token);
-        return days.Select((day, i) => (Row: BusinessCalendar.DateRow(day), Token: tokens[i])).Where(r => r.Token is not null).Select(r => (r.Row, r.Token!)).ToArray();
-    }
+    private static bool InRange(int dateKey, (DateOnly From, DateOnly To) range)
+        => Keys.DateFromKey(dateKey) is var date && date >= range.From && date <= range.To;
 
     private static Task EachAsync<T>(IReadOnlyList<T> items, Func<T, CancellationToken, Task> action, CancellationToken cancellationToken)
         => Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, ct) => await action(item, ct));

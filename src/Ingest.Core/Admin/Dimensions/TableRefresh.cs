@@ -14,10 +14,10 @@ public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPus
 {
     public static string Counter(string table) => $"admin#{table}-rows";
 
-    /// <param name="rowsAfterDelete">The rows to add, built once the old rows are gone (DimDate reserves them against ingest).</param>
+    /// <param name="rowsToAdd">The rows to add, built under the lock before the old rows are deleted (DimDate reserves them against ingest), so a failure there leaves the table as it was.</param>
     /// <returns>Rows added, and rows deleted as far as this app knows: those its previous run added (the push API cannot count).</returns>
     public async Task<(long RowsDeleted, int RowsAdded, TimeSpan Duration)> RunAsync<TRow>(
-        string table, Func<CancellationToken, Task<IReadOnlyList<TRow>>> rowsAfterDelete, CancellationToken cancellationToken)
+        string table, Func<CancellationToken, Task<IReadOnlyList<TRow>>> rowsToAdd, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var owner = await locks.TryAcquireAsync(table, options.Value.TableLockLease, cancellationToken)
@@ -26,10 +26,10 @@ public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPus
         IReadOnlyList<TRow> rows;
         try
         {
+            rows = await rowsToAdd(cancellationToken);
             deleted = await counters.CountAsync(Counter(table), 0, cancellationToken);
             await tables.DeleteRowsAsync(table, cancellationToken);
             await counters.ResetCountAsync(Counter(table), cancellationToken);
-            rows = await rowsAfterDelete(cancellationToken);
             await tables.AddRowsAsync(table, rows, cancellationToken);
             await counters.CountAsync(Counter(table), rows.Count, cancellationToken);
         }
