@@ -156,10 +156,12 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
 
     private readonly HttpClient _hubSpotSender = new() { Timeout = HubSpotTimeout };
 
+    private const int LargeBody = 45_000;
+
     /// <summary>Every 30th SMS carries a 45 KB message: past the queue's 64 KiB once encoded, so its body goes through the claim-check blob.</summary>
     private static List<Delivery> WithLargeBodies(List<Delivery> corpus)
         => corpus.Select((d, i) => d.ExpectedEventKey?.Contains("#TEXTS#", StringComparison.Ordinal) == true && i % 30 == 0
-            ? d with { Body = d.Body.Replace("Can you call me back?", new string('x', 45_000), StringComparison.Ordinal) }
+            ? d with { Body = d.Body.Replace("Can you call me back?", new string('x', LargeBody), StringComparison.Ordinal) }
             : d).ToList();
 
     private async Task<CampaignReport> DriveAsync()
@@ -221,6 +223,8 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
             HubSpotBatches = batches.Count,
             HubSpotAcknowledged = hubSpotAnswers.Count(a => a.Status is >= 200 and < 300),
             HubSpotRetried = hubSpotAnswers.Count(a => a.Attempts > 1),
+            HubSpotLanded = keys.Where(k => k.StartsWith("hubspot#", StringComparison.Ordinal)).Distinct().Count(),
+            LargeAcknowledged = answers.Count(a => a.Status is >= 200 and < 300 && a.Delivery.Body.Length > LargeBody),
             AnswerP50 = Percentile(took, 0.50),
             AnswerP99 = Percentile(took, 0.99),
             AnswerMax = took.LastOrDefault(),

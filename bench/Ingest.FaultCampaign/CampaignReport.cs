@@ -18,6 +18,12 @@ public sealed record CampaignReport
 
     /// <summary>HubSpot batches that needed more than one attempt (refused, or answered slower than HubSpot waits).</summary>
     public required int HubSpotRetried { get; init; }
+
+    /// <summary>Acknowledged Aloware deliveries whose body went through the claim-check blob.</summary>
+    public required int LargeAcknowledged { get; init; }
+
+    /// <summary>Distinct HubSpot facts in FactEvent.</summary>
+    public required int HubSpotLanded { get; init; }
     public required TimeSpan AnswerP50 { get; init; }
     public required TimeSpan AnswerP99 { get; init; }
     public required TimeSpan AnswerMax { get; init; }
@@ -43,6 +49,11 @@ public sealed record CampaignReport
     public IEnumerable<string> Failures()
     {
         if (Missing > 0) yield return $"{Missing} acknowledged fact(s) missing";
+        // Only a worker killed between its POST and its ledger complete may land a second copy (DESIGN.md I3).
+        if (DuplicateRows > 0 && !Faults.Any(f => f.Kind is FaultKind.HostKilled or FaultKind.ColdStartTogether)) yield return $"{DuplicateRows} duplicate row(s) with no host killed";
+        // A run that never exercised a path proves nothing about it.
+        if (HubSpotAcknowledged == 0 || HubSpotLanded == 0) yield return "no HubSpot batch was acknowledged and landed";
+        if (LargeAcknowledged == 0) yield return "no claim-check (large) delivery was acknowledged";
         foreach (var restart in RestartFailures) yield return $"a host did not restart: {restart}";
         if (CommunicationsWithTwoKeys > 0) yield return $"{CommunicationsWithTwoKeys} communication(s) with two EventKeys";
         if (CaptureLeft > 0) yield return $"{CaptureLeft} capture(s) left after the drain";
@@ -61,7 +72,7 @@ public sealed record CampaignReport
         return string.Join(Environment.NewLine,
             string.Create(c, $"seed {Seed}, {Hosts} hosts, load {Load.TotalMinutes:0.#} min, {Faults.Count} faults: {faults}"),
             string.Create(c, $"Aloware deliveries offered {Offered}, acknowledged {Acknowledged}, refused {Refused}, unanswered {Unanswered}"),
-            string.Create(c, $"HubSpot batches {HubSpotBatches}, acknowledged {HubSpotAcknowledged}, needing a retry {HubSpotRetried}"),
+            string.Create(c, $"HubSpot batches {HubSpotBatches}, acknowledged {HubSpotAcknowledged}, needing a retry {HubSpotRetried}; HubSpot facts landed {HubSpotLanded}; large (claim-check) deliveries acknowledged {LargeAcknowledged}"),
             string.Create(c, $"answers p50 {AnswerP50.TotalMilliseconds:0} ms, p99 {AnswerP99.TotalMilliseconds:0} ms, max {AnswerMax.TotalMilliseconds:0} ms, {AnswersOver10Seconds} over 10 s"),
             string.Create(c, $"facts expected {ExpectedFacts}, landed {LandedDistinct}, missing {Missing}, duplicate rows {DuplicateRows}, communications with two EventKeys {CommunicationsWithTwoKeys}"),
             string.Create(c, $"capture left {CaptureLeft}, poison {PoisonLeft}, probes landed {ProbesLanded}/{Hosts}, datasets {Datasets}"),

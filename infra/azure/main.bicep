@@ -298,6 +298,7 @@ var appSettings = [
   { name: 'Ledger__Retention', value: '35.00:00:00' }
   { name: 'Capture__Backend', value: 'StorageQueue' }
   { name: 'Capture__BlobContainer', value: captures.name }
+  { name: 'Capture__ClaimCheckRetention', value: '${claimCheckRetentionDays}.00:00:00' }
   { name: 'Capture__Deadline', value: '00:00:30' }
   { name: 'Capture__RedriveDelay', value: '00:00:30' }
   { name: 'Capture__VisibilityTimeout', value: '00:00:30' }

@@ -51,6 +51,13 @@ public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver 
         {
             return; // another copy settled it; the host deletes this one
         }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidDataException)
+        {
+            // Unreadable: retrying cannot help, and the host's own poisoning would let the message expire.
+            logger.LogError(e, "A captured delivery cannot be read; moved to the poison queue");
+            await captures.PoisonAsync(message.MessageText, cancellationToken);
+            return;
+        }
 
         switch (await redriver.AttemptAsync(envelope, message.DequeueCount, cancellationToken))
         {

@@ -38,7 +38,8 @@ public sealed class AdminReplayTests : IDisposable
     public async Task APoisonedDeliveryIsListedThenReplayedAndLandsOnce()
     {
         await _host.RowsAsync("DimAgent");
-        (await _host.CreateClient().PostAsJsonAsync("/local/faults", new { status = 503, count = 1000 })).EnsureSuccessStatusCode();
+        // A refusal retrying cannot cure (access to the workspace revoked) spends attempts; an outage would only postpone.
+        (await _host.CreateClient().PostAsJsonAsync("/local/faults", new { status = 403, count = 1000 })).EnsureSuccessStatusCode();
         var answer = await _host.AnswerOfAsync(LocalHostFactory.Sample("sms-inbound-completed.json"));
         Assert.Equal("deferred", answer.GetProperty("status").GetString());
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary>
-/// The settings the code reads (from the options classes each host binds) agree with what the README's table,
+/// The settings the code reads (from the options classes each host binds) agree with what docs/configuration.md's table,
 /// local.settings.sample.json and the Bicep app settings name: none missing, none stale.
 /// </summary>
 public sealed partial class SettingsAgreementTests
@@ -65,7 +65,7 @@ public sealed partial class SettingsAgreementTests
     [Fact]
     public void TheReadmeTableNamesEverySettingOfBothHostsAndNothingElse()
     {
-        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Root, "docs", "configuration.md"));
         var table = readme[readme.IndexOf("| setting | default | meaning |", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("\n\n", StringComparison.Ordinal)];
         var documented = table.Split('\n').Skip(2)
@@ -73,7 +73,7 @@ public sealed partial class SettingsAgreementTests
             .Where(n => !Platform.Contains(n))
             .ToHashSet();
 
-        AssertSame(LocalHost(), documented, "README.md's settings table");
+        AssertSame(LocalHost(), documented, "docs/configuration.md's settings table");
     }
 
     [Fact]

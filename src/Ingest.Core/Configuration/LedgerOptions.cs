@@ -6,9 +6,10 @@ public sealed class LedgerOptions
     public const string Section = "Ledger";
 
     /// <summary>
-    /// How long a claim is held before another worker may take it over. A live worker never holds one longer than
-    /// about 2.5 min (a DimDate POST, a third of the lease waiting for a FactEvent POST, the POST, the complete);
-    /// a claim left by a dead worker, or by a put whose answer was lost, frees itself after this.
+    /// How long a claim is held before another worker may take it over. DimDate is ensured before the claim, so a
+    /// live worker holds one at most a third of the lease waiting for its FactEvent POST, 30 s for a pending-POST
+    /// slot, 30 s for the answer, and the complete (about 2.5 min); a claim left by a dead worker, or by a put whose
+    /// answer was lost, frees itself after this.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(3);
 

@@ -22,7 +22,7 @@ public sealed record SettingsDeclaration(string Section, Type OptionsType);
 /// <summary>
 /// The names of the settings an app reads, derived from the options classes it binds: <c>Section__Property</c>
 /// (nested classes add a level), or the flat name a property declares, plus its fallback name. The settings
-/// agreement test holds the README, local.settings.sample.json and the Bicep app settings to this list.
+/// agreement test holds docs/configuration.md, local.settings.sample.json and the Bicep app settings to this list.
 /// </summary>
 public static class SettingsCatalog
 {

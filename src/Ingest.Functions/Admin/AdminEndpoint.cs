@@ -71,7 +71,7 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
 
         if (body is null)
         {
-            return (null, Problems.Create(StatusCodes.Status400BadRequest, "Missing body", "This endpoint needs a JSON body; see the README's Admin section.", "body"));
+            return (null, Problems.Create(StatusCodes.Status400BadRequest, "Missing body", "This endpoint needs a JSON body; see docs/operations.md for each endpoint's body.", "body"));
         }
 
         var validation = await validator.ValidateAsync(body, cancellationToken);

@@ -28,10 +28,14 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     private readonly QueueClient _poison;
     private readonly BlobContainerClient _blobs;
     private readonly CaptureOptions _options;
+    private readonly TimeSpan _claimCheckRetention;
+    private readonly TimeProvider _clock;
 
-    public StorageQueueCaptureQueue(IOptions<CaptureOptions> options, IOptions<StorageCaptureOptions> storage)
+    public StorageQueueCaptureQueue(IOptions<CaptureOptions> options, IOptions<StorageCaptureOptions> storage, TimeProvider? clock = null)
     {
         _options = options.Value;
+        _claimCheckRetention = storage.Value.ClaimCheckRetention;
+        _clock = clock ?? TimeProvider.System;
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var settings = storage.Value;
         if (!string.IsNullOrWhiteSpace(settings.Connection))
@@ -177,7 +181,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         }
         catch (Exception e) when (e is RequestFailedException || IsUnreachable(e))
         {
-            // Left behind (nothing refers to it any more); see the README's open items.
+            // Left behind (nothing refers to it any more): the Bicep's lifecycle rule removes it.
         }
     }
 
@@ -294,6 +298,13 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
+            // A body the lifecycle rule removed before its delivery settled is unreadable, not settled: it goes to
+            // the poison queue for a human instead of being dropped without a word. A day of margin for clock skew.
+            if (_clock.GetUtcNow() - message.ReceivedAtUtc >= _claimCheckRetention - TimeSpan.FromDays(1))
+            {
+                throw new InvalidDataException($"The body of delivery {message.RequestId} was removed by the claim-check retention ({_claimCheckRetention.TotalDays:0} days) before it settled.");
+            }
+
             // Bodies are deleted only once their delivery settled: this is another copy of a settled message.
             throw new CaptureSettledException(message.RequestId);
         }
@@ -359,4 +370,7 @@ public sealed class StorageCaptureOptions
 
     /// <summary>The claim-check container for bodies too large for a queue message.</summary>
     public string BlobContainer { get; set; } = "ingest-captures";
+
+    /// <summary>How long the storage account keeps a claim-check body (the Bicep's lifecycle rule): a body missing past this expired unsettled.</summary>
+    public TimeSpan ClaimCheckRetention { get; set; } = TimeSpan.FromDays(90);
 }

@@ -272,4 +272,26 @@ public sealed class StorageQueueCaptureQueueContract(AzuriteFixture azurite) : C
             Assert.DoesNotContain("big-settle", blob.Name, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task ABodyTheLifecycleRuleRemovedBeforeItsDeliverySettledGoesToPoisonNotToTheBin()
+    {
+        var large = "{\"pad\":\"" + new string('z', 100 * 1024) + "\"}";
+        var old = new IngestEnvelope("aloware", "big-expired", DateTimeOffset.UtcNow - new StorageCaptureOptions().ClaimCheckRetention, Encoding.UTF8.GetBytes(large));
+        await Queue.CaptureAsync(old, CancellationToken.None);
+        await Queue.CaptureAsync(Envelope(large, "big-settled-elsewhere"), CancellationToken.None);
+        var blobs = new Azure.Storage.Blobs.BlobContainerClient(azurite.Azurite.ConnectionString, new StorageCaptureOptions().BlobContainer);
+        await foreach (var blob in blobs.GetBlobsAsync())
+        {
+            await blobs.DeleteBlobAsync(blob.Name);
+        }
+
+        await AfterAsync(TimeSpan.FromSeconds(1.5));
+        Assert.Empty(await Queue.ReceiveAsync(32, CancellationToken.None));
+
+        // The recent one is another copy of a settled delivery; the old one lost its body unsettled, and ops must see it.
+        var poison = new QueueClient(azurite.Azurite.ConnectionString, StorageCaptureOptions.PoisonQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var poisoned = Assert.Single((await poison.ReceiveMessagesAsync(32)).Value);
+        Assert.Contains("big-expired", poisoned.MessageText, StringComparison.Ordinal);
+    }
 }

@@ -16,8 +16,9 @@ public sealed class FaultCampaignTests(RealDependencies real, ITestOutputHelper 
     public async Task TwoHostsUnderASeededScheduleOfFaultsLandEveryAcknowledgedFactOnce()
     {
         using var log = new StringWriter();
-        // A 1-minute lease keeps the run short: a killed host's claims lapse sooner (the long runs use the default).
-        var options = new CampaignOptions { Hosts = 2, Load = TimeSpan.FromSeconds(90), Drain = TimeSpan.FromMinutes(4), Seed = 3, FactsPerSecond = 6, LeaseDuration = TimeSpan.FromMinutes(1) };
+        // A 2-minute lease keeps the run short (a killed host's claims lapse sooner) and still outlasts the longest a
+        // live worker holds a claim (a third of it waiting, 30 s for a slot, 30 s for the answer); the long runs use the default.
+        var options = new CampaignOptions { Hosts = 2, Load = TimeSpan.FromSeconds(90), Drain = TimeSpan.FromMinutes(4), Seed = 3, FactsPerSecond = 6, LeaseDuration = TimeSpan.FromMinutes(2) };
 
         var report = await new Campaign(options, log).RunAsync(real.Dynamo, real.Azurite);
 
