@@ -35,9 +35,18 @@ public sealed class PowerBiAuthHandler(TokenCredential credential, TimeProvider 
                 return again.Token;
             }
 
-            var fresh = await credential.GetTokenAsync(new TokenRequestContext([PowerBiOptions.Scope]), cancellationToken);
-            _token = fresh;
-            return fresh.Token;
+            try
+            {
+                var fresh = await credential.GetTokenAsync(new TokenRequestContext([PowerBiOptions.Scope]), cancellationToken);
+                _token = fresh;
+                return fresh.Token;
+            }
+            catch (Azure.Identity.AuthenticationFailedException e)
+            {
+                // Entra down, or a secret expired: no request reached Power BI, so callers treat it as an outage and
+                // postpone (the health endpoint shows Power BI unreachable) instead of spending a delivery's attempts.
+                throw new HttpRequestException("Could not get an Entra token for Power BI: " + e.GetType().Name, e);
+            }
         }
         finally
         {

@@ -53,4 +53,20 @@ public class PowerBiAuthHandlerTests
 
         credential.Verify(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()), Times.Once);
     }
+
+    [Fact]
+    public async Task AnEntraFailureIsAnOutageNotARefusal()
+    {
+        var credential = new Mock<TokenCredential>();
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.Identity.AuthenticationFailedException("AADSTS7000222: the client secret has expired"));
+        var capture = new Capture();
+        using var http = new HttpClient(new PowerBiAuthHandler(credential.Object, new FakeTimeProvider()) { InnerHandler = capture });
+
+        var failed = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("http://127.0.0.1/"));
+
+        Assert.IsType<Azure.Identity.AuthenticationFailedException>(failed.InnerException);
+        Assert.DoesNotContain("AADSTS", failed.Message, StringComparison.Ordinal);
+        Assert.Empty(capture.Authorizations);
+    }
 }
