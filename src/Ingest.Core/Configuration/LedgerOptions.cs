@@ -13,6 +13,6 @@ public sealed class LedgerOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>How long a completed key is remembered (DESIGN.md I4: 35 days by default).</summary>
+    /// <summary>How long a completed key is remembered (35 days by default).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(35);
 }

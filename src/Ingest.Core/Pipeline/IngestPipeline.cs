@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Ingest.Core.Pipeline;
 
 /// <summary>
-/// The ingest orchestrator: adapter → within-batch dedup → roster gate → ledger claim → ensure dims →
+/// The ingest orchestrator: adapter → within-batch dedup → roster gate → ensure dims → ledger claim →
 /// post facts → ledger complete. <see cref="Classify"/> does no I/O, so the caller can answer ignored and
 /// malformed deliveries at once and capture the rest before <see cref="ProcessAsync"/> touches anything.
 /// Processing is safe to repeat: the ledger makes a redelivered envelope count once.

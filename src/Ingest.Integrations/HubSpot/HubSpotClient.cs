@@ -18,7 +18,7 @@ public sealed record HubSpotPipeline([property: JsonPropertyName("id")] string I
 public sealed record HubSpotOwner([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("email")] string? Email);
 
 /// <summary>
-/// HubSpot's CRM REST API, typed (HUBSPOT.md "Enrichment"): batch reads of up to 100 objects, the ticket
+/// HubSpot's CRM REST API, typed: batch reads of up to 100 objects, the ticket
 /// pipelines, the owners. The private-app token, the base URL, the client-side rate limit and the retries
 /// (429 with Retry-After, 5xx) are the HttpClient's handlers; see <c>AddHubSpot</c>.
 /// </summary>

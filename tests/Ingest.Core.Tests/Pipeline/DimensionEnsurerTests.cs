@@ -122,6 +122,19 @@ public class DimensionEnsurerTests
         Assert.Single(_tables.DateKeys, k => k == 20261126);
     }
 
+    [Fact]
+    public async Task ASeedOfANarrowerRangeKeepsEveryDateFactsAlreadyUse()
+    {
+        await Ensurer().EnsureAsync(new DimHints(new HashSet<int> { 20200101 }, new HashSet<long>()), CancellationToken.None);
+        var seed = PipelineHarness.DimDateSeed(_registry, _tables, _clock);
+
+        await seed.SeedAsync(new Ingest.Core.Admin.Dimensions.DimDateSeedRequest("2026-01-01", "2026-01-31"), "ops", [], CancellationToken.None);
+
+        Assert.Equal(32, _tables.DateKeys.Count);
+        Assert.Single(_tables.DateKeys, k => k == 20200101);
+        Assert.Equal(DimRowStatus.Pushed, (await _registry.TryReserveAsync(TableNames.DimDate, "20200101", _ledger.LeaseDuration, _clock.GetUtcNow(), CancellationToken.None)).Status);
+    }
+
     private sealed class Refused(bool mayHaveLanded) : PushFailedException("refused")
     {
         public override bool MayHaveLanded => mayHaveLanded;

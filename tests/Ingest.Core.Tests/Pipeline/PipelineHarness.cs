@@ -68,11 +68,12 @@ internal sealed class PipelineHarness
 
     /// <summary>The ensurer on embedded stores, with the DimDate rebuild it falls back on.</summary>
     public static DimensionEnsurer DimensionEnsurer(IDimRegistry registry, IPushTables tables, FakeTimeProvider clock)
+        => new(registry, tables, DimDateSeed(registry, tables, clock), Options.Create(new LedgerOptions()), clock, NullLogger<DimensionEnsurer>.Instance);
+
+    public static Ingest.Core.Admin.Dimensions.DimDateSeed DimDateSeed(IDimRegistry registry, IPushTables tables, FakeTimeProvider clock)
     {
-        var ledger = Options.Create(new LedgerOptions());
         var refresh = new Ingest.Core.Admin.Dimensions.TableRefresh(tables, new InMemoryTableLockStore(clock), new InMemoryPushBudget(), Options.Create(new Ingest.Core.Admin.AdminOptions()), NullLogger<Ingest.Core.Admin.Dimensions.TableRefresh>.Instance);
-        var seed = new Ingest.Core.Admin.Dimensions.DimDateSeed(registry, BusinessCalendar.ForZoneId("America/New_York"), clock, refresh, new Ingest.Core.Admin.Dimensions.AdminRun(new InMemoryAuditLog(), clock, NullLogger<Ingest.Core.Admin.Dimensions.AdminRun>.Instance), ledger);
-        return new DimensionEnsurer(registry, tables, seed, ledger, clock, NullLogger<DimensionEnsurer>.Instance);
+        return new(registry, BusinessCalendar.ForZoneId("America/New_York"), clock, refresh, new Ingest.Core.Admin.Dimensions.AdminRun(new InMemoryAuditLog(), clock, NullLogger<Ingest.Core.Admin.Dimensions.AdminRun>.Instance), Options.Create(new LedgerOptions()));
     }
 
     public IReadOnlyList<FactEventRow> Facts => Posted.Where(p => p.Table == TableNames.FactEvent).Select(p => (FactEventRow)p.Row).ToArray();

@@ -24,21 +24,14 @@ public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar
     private const int Parallelism = 16;
 
     public Task<AdminSummary> SeedAsync(DimDateSeedRequest request, string actor, byte[] payload, CancellationToken cancellationToken)
-        => run.ExecuteAsync(TableNames.DimDate, actor, payload, () => RebuildAsync(Range(request), cancellationToken), cancellationToken);
+        => run.ExecuteAsync(TableNames.DimDate, actor, payload, () => RebuildAsync(Range(request), [], cancellationToken), cancellationToken);
 
-    /// <summary>Rebuilds DimDate over the default range widened to every registered date and <paramref name="alsoDateKeys"/>.</summary>
-    public async Task<AdminSummary> RepairAsync(IEnumerable<int> alsoDateKeys, CancellationToken cancellationToken)
+    /// <summary>Rebuilds DimDate over the default range, every registered date, and <paramref name="alsoDateKeys"/> (the dates at hand).</summary>
+    public Task<AdminSummary> RepairAsync(IReadOnlyCollection<int> alsoDateKeys, CancellationToken cancellationToken)
     {
-        var registered = (await registry.ListAsync(TableNames.DimDate, cancellationToken)).Select(k => int.Parse(k, CultureInfo.InvariantCulture));
-        var dates = registered.Concat(alsoDateKeys).Select(Keys.DateFromKey).ToArray();
         var (from, to) = Range(new DimDateSeedRequest(null, null));
-        if (dates.Length > 0)
-        {
-            (from, to) = (dates.Min() < from ? dates.Min() : from, dates.Max() > to ? dates.Max() : to);
-        }
-
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new DimDateSeedRequest(AdminFormats.Date(from), AdminFormats.Date(to)));
-        return await run.ExecuteAsync(TableNames.DimDate, RepairActor, payload, () => RebuildAsync((from, to), cancellationToken), cancellationToken);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { from = AdminFormats.Date(from), to = AdminFormats.Date(to), also = alsoDateKeys });
+        return run.ExecuteAsync(TableNames.DimDate, RepairActor, payload, () => RebuildAsync((from, to), alsoDateKeys, cancellationToken), cancellationToken);
     }
 
     public (DateOnly From, DateOnly To) Range(DimDateSeedRequest request)
@@ -50,26 +43,25 @@ public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar
     }
 
     /// <summary>
-    /// Under the table's lock: takes over every date it will push and every date registered before (so ingest
+    /// Under the table's lock: takes over every date of the range and every date registered before (so ingest
     /// leaves them alone, and a failure at any step leaves them uncertain, to be rebuilt again), deletes the rows,
-    /// pushes the range, then confirms the range and forgets the dates outside it (ingest pushes those again when a fact needs one).
+    /// pushes them all, then confirms them: a date some fact already uses is never dropped by a narrower range.
     /// </summary>
-    private async Task<AdminSummary> RebuildAsync((DateOnly From, DateOnly To) range, CancellationToken cancellationToken)
+    private async Task<AdminSummary> RebuildAsync((DateOnly From, DateOnly To) range, IEnumerable<int> alsoDateKeys, CancellationToken cancellationToken)
     {
         var taken = new ConcurrentDictionary<int, string>();
         try
         {
             var (deleted, added, duration) = await refresh.RunAsync<DimDate>(TableNames.DimDate, async ct =>
             {
-                var days = Enumerable.Range(0, range.To.DayNumber - range.From.DayNumber + 1).Select(range.From.AddDays).ToArray();
+                var days = Enumerable.Range(0, range.To.DayNumber - range.From.DayNumber + 1).Select(d => Keys.DateKey(range.From.AddDays(d)));
                 var registered = (await registry.ListAsync(TableNames.DimDate, ct)).Select(k => int.Parse(k, CultureInfo.InvariantCulture));
-                await EachAsync(days.Select(Keys.DateKey).Union(registered).ToArray(), async (dateKey, c) =>
+                var dateKeys = days.Union(registered).Union(alsoDateKeys).Order().ToArray();
+                await EachAsync(dateKeys, async (dateKey, c) =>
                     taken[dateKey] = await registry.TakeOverAsync(TableNames.DimDate, DimensionEnsurer.RowKey(dateKey), ledger.Value.LeaseDuration, clock.GetUtcNow(), c), ct);
-                return days.Select(BusinessCalendar.DateRow).ToArray();
+                return dateKeys.Select(k => BusinessCalendar.DateRow(Keys.DateFromKey(k))).ToArray();
             }, cancellationToken);
-            await EachAsync(taken.ToArray(), (date, ct) => InRange(date.Key, range)
-                ? registry.ConfirmAsync(TableNames.DimDate, DimensionEnsurer.RowKey(date.Key), date.Value, ct)
-                : registry.UnreserveAsync(TableNames.DimDate, DimensionEnsurer.RowKey(date.Key), date.Value, ct), cancellationToken);
+            await EachAsync(taken.ToArray(), (date, ct) => registry.ConfirmAsync(TableNames.DimDate, DimensionEnsurer.RowKey(date.Key), date.Value, ct), cancellationToken);
             return new AdminSummary(TableNames.DimDate, deleted, added, null, (long)duration.TotalMilliseconds);
         }
         catch
@@ -79,9 +71,6 @@ public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar
             throw;
         }
     }
-
-    private static bool InRange(int dateKey, (DateOnly From, DateOnly To) range)
-        => Keys.DateFromKey(dateKey) is var date && date >= range.From && date <= range.To;
 
     private static Task EachAsync<T>(IReadOnlyList<T> items, Func<T, CancellationToken, Task> action, CancellationToken cancellationToken)
         => Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, ct) => await action(item, ct));
