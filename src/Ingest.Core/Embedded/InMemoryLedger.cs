@@ -48,7 +48,8 @@ public sealed class InMemoryLedger(IOptions<LedgerOptions> options, TimeProvider
         {
             if (!IsOwnedBy(key, ownerToken, out var entry))
             {
-                return Task.FromResult(false);
+                // Completed with this token already: the same answer as the DynamoDB ledger gives a retried complete.
+                return Task.FromResult(entry is { State: State.Completed } && entry.OwnerToken == ownerToken);
             }
 
             _entries[key] = entry with { State = State.Completed, ExpiresAt = now + _options.Retention };

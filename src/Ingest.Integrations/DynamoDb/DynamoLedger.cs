@@ -111,12 +111,14 @@ public sealed class DynamoLedger(IAmazonDynamoDB dynamo, IOptions<DynamoDbOption
                         [":owner"] = S(ownerToken),
                         [":expires"] = Epoch(clock.GetUtcNow() + ledger.Value.Retention),
                     },
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
                 }, cancellationToken);
                 return true;
             }
-            catch (ConditionalCheckFailedException)
+            catch (ConditionalCheckFailedException conflict)
             {
-                return false;
+                // Completed with our token: a retry of a complete that landed but whose answer was lost.
+                return Text(conflict.Item, "status") == Completed && Text(conflict.Item, "owner") == ownerToken;
             }
         }, cancellationToken);
 

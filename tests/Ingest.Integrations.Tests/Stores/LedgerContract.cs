@@ -65,14 +65,16 @@ public abstract class LedgerContract(Func<Task<IStoreBackend>> backend) : StoreC
     }
 
     [Fact]
-    public async Task ACompletedRecordCannotBeReleasedOrCompletedAgain()
+    public async Task ACompletedRecordCannotBeReleasedAndOnlyItsOwnerSeesItCompleted()
     {
         var ledger = Ledger;
         var claim = await ledger.ClaimAsync("k", "f", None);
         await ledger.CompleteAsync("k", claim.OwnerToken!, None);
 
         Assert.False(await ledger.ReleaseAsync("k", claim.OwnerToken!, None));
-        Assert.False(await ledger.CompleteAsync("k", claim.OwnerToken!, None));
+        // A retried complete whose first attempt landed is still ours; nobody else's token completes it.
+        Assert.True(await ledger.CompleteAsync("k", claim.OwnerToken!, None));
+        Assert.False(await ledger.CompleteAsync("k", "someone-else", None));
     }
 
     [Fact]
