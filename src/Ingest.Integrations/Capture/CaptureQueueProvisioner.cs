@@ -1,11 +1,13 @@
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Ingest.Integrations.Capture;
 
 /// <summary>Creates the capture queue, its poison queue and the claim-check container at start when missing (idempotent).</summary>
-public sealed class CaptureQueueProvisioner(StorageQueueCaptureQueue queue) : IHostedService
+public sealed class CaptureQueueProvisioner(StorageQueueCaptureQueue queue, ILogger<CaptureQueueProvisioner> logger) : ProvisionerAtStart(logger)
 {
-    public Task StartAsync(CancellationToken cancellationToken) => queue.EnsureCreatedAsync(cancellationToken);
+    protected override string What => "the capture queues and claim-check container";
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override Task ProvisionAsync(CancellationToken cancellationToken) => queue.EnsureCreatedAsync(cancellationToken);
+
+    protected override bool IsUnreachable(Exception e) => StorageQueueCaptureQueue.IsUnreachable(e) || e is TaskCanceledException or TimeoutException;
 }

@@ -314,7 +314,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     /// Faults of the store or the path to it, worth trying again. A connection dropped mid-request can surface as a
     /// raw <see cref="System.Net.Sockets.SocketException"/> that the SDK does not wrap (seen with Azurite behind a cut proxy).
     /// </summary>
-    private static bool IsUnreachable(Exception e) => e is RequestFailedException { Status: 408 or 429 or >= 500 } or RequestFailedException { Status: 0 }
+    internal static bool IsUnreachable(Exception e) => e is RequestFailedException { Status: 408 or 429 or >= 500 } or RequestFailedException { Status: 0 }
         or HttpRequestException or AggregateException or IOException or System.Net.Sockets.SocketException;
 
     private static Task Transient(string operation, Func<Task> call) => Transient(operation, async () => { await call(); return true; });

@@ -1,72 +1,23 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.DynamoDb;
 
 /// <summary>Creates the state table with TTL at start-up when configuration asks for it (local and tests; never production).</summary>
-public sealed class StateTableProvisioner(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options, ILogger<StateTableProvisioner> logger) : IHostedService
+public sealed class StateTableProvisioner(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options, ILogger<StateTableProvisioner> logger)
+    : ProvisionerAtStart(logger)
 {
-    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _retrying = Task.CompletedTask;
+    protected override string What => $"DynamoDB table {options.Value.TableName}";
 
-    /// <summary>
-    /// Provisions before the host serves. If DynamoDB is unreachable just then (a restart during an outage), the host
-    /// still starts and keeps trying in the background: its deliveries are deferred meanwhile, and nothing is lost.
-    /// </summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!options.Value.CreateTable)
-        {
-            return;
-        }
+    protected override bool Enabled => options.Value.CreateTable;
 
-        try
-        {
-            await EnsureTableAsync(cancellationToken);
-        }
-        catch (Exception e) when (IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogError(e, "Could not provision DynamoDB table {TableName} at start; retrying every {RetryEvery} while deliveries are deferred", options.Value.TableName, RetryEvery);
-            _retrying = RetryUntilProvisionedAsync(_stopping.Token);
-        }
-    }
+    protected override Task ProvisionAsync(CancellationToken cancellationToken) => EnsureTableAsync(cancellationToken);
 
-    private async Task RetryUntilProvisionedAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(RetryEvery, stopping);
-                await EnsureTableAsync(stopping);
-                logger.LogInformation("Provisioned DynamoDB table {TableName} after the start", options.Value.TableName);
-                return;
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (IsUnreachable(e))
-            {
-                logger.LogWarning("DynamoDB is still unreachable for provisioning {TableName}: {Reason}", options.Value.TableName, e.Message);
-            }
-        }
-    }
-
-    /// <summary>Timeouts, refused or dropped connections, server faults: an outage, not a wrong setting.</summary>
-    private static bool IsUnreachable(Exception e) => e is HttpRequestException or IOException or TimeoutException or TaskCanceledException
+    protected override bool IsUnreachable(Exception e) => e is HttpRequestException or IOException or TimeoutException or TaskCanceledException
         or System.Net.Sockets.SocketException or InternalServerErrorException or Amazon.Runtime.AmazonClientException
         || e is Amazon.Runtime.AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError };
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _retrying;
-    }
 
     /// <summary>
     /// Creates the table and enables TTL unless they are there. Several instances may run this at the same moment
