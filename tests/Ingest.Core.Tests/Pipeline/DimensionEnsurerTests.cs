@@ -16,6 +16,19 @@ public class DimensionEnsurerTests
     private readonly FakeTables _tables = new();
     private readonly LedgerOptions _ledger = new();
 
+    /// <summary>A push whose rows landed but whose answer never came.</summary>
+    private static void TimeOutAfterLanding(Action land)
+    {
+        land();
+        throw new TaskCanceledException("timed out after the rows landed");
+    }
+
+    private void AssertEachDateOnceWith(int dateKey)
+    {
+        Assert.Single(_tables.DateKeys, k => k == dateKey);
+        Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
+    }
+
     private DimensionEnsurer Ensurer() => PipelineHarness.DimensionEnsurer(_registry, _tables, _clock);
 
     [Fact]
@@ -47,15 +60,14 @@ public class DimensionEnsurerTests
     public async Task APushThatTimedOutButLandedIsNeverPushedTwice()
     {
         var ensurer = Ensurer();
-        _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
+        _tables.Next = TimeOutAfterLanding;
 
         await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
         // The table was rebuilt once: the date is there once, beside the seeded calendar.
-        Assert.Single(_tables.DateKeys, k => k == 20261126);
-        Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
+        AssertEachDateOnceWith(20261126);
         Assert.Equal(1, _tables.Deletes);
     }
 
@@ -71,8 +83,7 @@ public class DimensionEnsurerTests
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
-        Assert.Single(_tables.DateKeys, k => k == 20261126);
-        Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
+        AssertEachDateOnceWith(20261126);
         Assert.Equal(1, _tables.Deletes);
     }
 
@@ -80,15 +91,14 @@ public class DimensionEnsurerTests
     public async Task ARebuildThatFailsIsTriedAgainByTheNextFact()
     {
         var ensurer = Ensurer();
-        _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
+        _tables.Next = TimeOutAfterLanding;
         await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
 
         _tables.Next = _ => throw new Refused(mayHaveLanded: true);
         await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
         await ensurer.EnsureAsync(Nov26, CancellationToken.None);
 
-        Assert.Single(_tables.DateKeys, k => k == 20261126);
-        Assert.Equal(_tables.DateKeys.Count, _tables.DateKeys.Distinct().Count());
+        AssertEachDateOnceWith(20261126);
     }
 
     [Fact]
@@ -105,7 +115,7 @@ public class DimensionEnsurerTests
     {
         var ensurer = Ensurer();
         await ensurer.EnsureAsync(new DimHints(new HashSet<int> { 20200101 }, new HashSet<long>()), CancellationToken.None); // a date outside the seeded years
-        _tables.Next = land => { land(); throw new TaskCanceledException("timed out after the rows landed"); };
+        _tables.Next = TimeOutAfterLanding;
         await Assert.ThrowsAsync<DimensionsUnavailableException>(() => ensurer.EnsureAsync(Nov26, CancellationToken.None));
 
         // The rebuild deletes every row, then its push fails: nothing may stay registered as pushed.
