@@ -278,12 +278,14 @@ var appSettings = [
   { name: 'Admin__TrustedProxies', value: '127.0.0.1/32,::1/128' }
   { name: 'Admin__Tolerance', value: '00:05:00' }
   { name: 'Admin__TableLockLease', value: '00:05:00' }
+  { name: 'Admin__MaxBackfillBytes', value: '52428800' }
   { name: 'Aloware__BaseUrl', value: 'https://app.aloware.com' }
   { name: 'Aloware__ApiToken', value: empty(alowareApiToken) ? '' : secretRef(vault.name, 'aloware-api-token') }
   { name: 'Aloware__RingGroupId', value: alowareRingGroupId }
   { name: 'Aloware__MemberIds', value: alowareMemberIds }
   { name: 'Aloware__MembersUrlTemplate', value: alowareMembersUrlTemplate }
   { name: 'Aloware__DimAgentSyncSchedule', value: '0 0 6 * * *' }
+  { name: 'Aloware__ExportTimeZone', value: businessTimeZone }
   { name: 'HUBSPOT_CLIENT_SECRET', value: empty(hubSpotClientSecret) ? '' : secretRef(vault.name, 'hubspot-client-secret') }
   { name: 'HUBSPOT_WEBHOOK_URL', value: empty(hubSpotClientSecret) ? '' : 'https://${app.properties.defaultHostName}/api/webhook/hubspot' }
   { name: 'HUBSPOT_ACCESS_TOKEN', value: empty(hubSpotAccessToken) ? '' : secretRef(vault.name, 'hubspot-access-token') }

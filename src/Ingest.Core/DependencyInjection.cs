@@ -3,6 +3,7 @@ using Ingest.Core.Admin;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Adapters.Aloware;
 using Ingest.Core.Adapters.HubSpot;
+using Ingest.Core.Backfill;
 using Ingest.Core.Capture;
 using Ingest.Core.Configuration;
 using Ingest.Core.Embedded;
@@ -48,9 +49,13 @@ public static class DependencyInjection
         services.AddSingleton<Redriver>();
 
         services.AddSingleton<AdminRun>();
+        services.AddSingleton<AlowareBackfill>();
+        services.AddSingleton<QuarantineReport>();
+        services.TryAddSingleton<IOwnerDirectory, NoOwnerDirectory>();
         services.AddSingleton<TableRefresh>();
         services.AddSingleton<DimAgentSync>();
         services.AddSingleton<DimMetricSync>();
+        services.AddSingleton<DimMetricRollback>();
         services.AddSingleton<DimDateSeed>();
         services.AddSingleton<DimShiftSync>();
         services.TryAddSingleton<IAgentDirectory, UnconfiguredAgentDirectory>();

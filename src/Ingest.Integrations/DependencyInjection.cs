@@ -149,6 +149,7 @@ public static class DependencyInjection
         client.AddStandardResilienceHandler();
         client.AddHttpMessageHandler(sp => new HubSpotRateLimitHandler(sp.GetRequiredService<HubSpotRequestBudget>())); // inner: every attempt pays
         services.AddSingleton<IEventEnricher, HubSpotEnricher>();
+        services.AddSingleton<IOwnerDirectory, HubSpotOwnerDirectory>();
         return services;
     }
 

@@ -11,7 +11,8 @@ namespace Ingest.Functions.Tests;
 public sealed class PublishTests
 {
     private static readonly string[] Functions =
-        ["Webhook", "Redrive", "Health", "AdminReplay", "AdminDimAgentSync", "AdminDimMetricSync", "AdminDimDateSeed", "AdminDimShiftSync", "DailyDimAgentSync"];
+        ["Webhook", "Redrive", "Health", "AdminReplay", "AdminDimAgentSync", "AdminDimMetricSync", "AdminDimMetricRollback", "AdminDimDateSeed", "AdminDimShiftSync", "DailyDimAgentSync",
+         "AdminBackfillAloware", "AdminQuarantineList"];
 
     [Fact]
     public async Task PublishGivesAZipDeployableFolderListingEveryFunction()

@@ -50,6 +50,27 @@ public sealed class AdminCliTests : IDisposable
     }
 
     [Fact]
+    public async Task BackfillsAnExportPreviewingFirstAndListsWhoIsGated()
+    {
+        var export = Path.Combine(AppContext.BaseDirectory, "samples", "aloware", "export-2026-11.csv");
+        using var host = new LocalHostFactory(new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "3650.00:00:00" });
+        var environment = new Dictionary<string, string?> { ["ADMIN_HMAC_SECRET"] = LocalHostFactory.AdminSecret };
+        Task<int> Run(params string[] args) => new AdminCommand(environment, host.CreateClient(), _output, _errors).RunAsync(args);
+
+        Assert.Equal(0, await Run("backfill", "aloware", "--file", export, "--dry-run", "--url", "http://localhost"));
+        Assert.Contains("\"dryRun\": true", _output.ToString());
+        Assert.Empty(await host.RowsAsync("FactEvent"));
+
+        Assert.Equal(0, await Run("backfill", "aloware", "--file", export, "--url", "http://localhost"));
+        Assert.Contains("\"added\": 7", _output.ToString());
+        Assert.Equal(7, (await host.RowsAsync("FactEvent")).Length);
+
+        Assert.Equal(0, await Run("quarantine", "list", "--url", "http://localhost"));
+        Assert.Contains("\"agentId\": 999", _output.ToString());
+        Assert.Empty(_errors.ToString());
+    }
+
+    [Fact]
     public async Task AWrongSecretShowsTheReasonCode()
     {
         var exit = await RunAsync("a-secret-the-app-does-not-know", "dimdate", "seed", "--url", "http://localhost");
@@ -59,9 +80,9 @@ public sealed class AdminCliTests : IDisposable
     }
 
     [Fact]
-    public async Task ADryRunPrintsTheSignedRequestAndSendsNothing()
+    public async Task PrintShowsTheSignedRequestAndSendsNothing()
     {
-        var exit = await RunAsync(LocalHostFactory.AdminSecret, "dimshift", "sync", "--file", SampleFile("shifts.json"), "--url", "http://localhost", "--dry-run");
+        var exit = await RunAsync(LocalHostFactory.AdminSecret, "dimshift", "sync", "--file", SampleFile("shifts.json"), "--url", "http://localhost", "--print");
 
         Assert.Equal(0, exit);
         Assert.Contains("POST http://localhost/api/admin/dimshift/sync", _output.ToString());
@@ -74,6 +95,8 @@ public sealed class AdminCliTests : IDisposable
     [InlineData("dimfoo", "sync", "--url", "http://localhost")]
     [InlineData("dimdate", "seed")]
     [InlineData("dimdate", "seed", "--url", "http://localhost", "--verbose")]
+    [InlineData("dimdate", "seed", "--url", "http://localhost", "--dry-run")]
+    [InlineData("backfill", "aloware", "--url", "http://localhost")]
     public async Task BadUsageExitsWithTwo(params string[] args)
     {
         Assert.Equal(2, await RunAsync(LocalHostFactory.AdminSecret, args));

@@ -58,6 +58,49 @@ public abstract class AdminDimensionTests : IDisposable
     }
 
     [Fact]
+    public async Task ARollbackAppliesAnOlderVersionsGoalsAgainAsANewVersion()
+    {
+        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-11", 1, ("CALLS", 1000)));
+        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 1, ("CALLS", 1100), ("TEXTS", 400)));
+        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 2, ("CALLS", 1500)));
+        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 4, ("CALLS", 1700)));
+
+        var (status, summary) = await PostAsync("/api/admin/dimmetric/rollback", new { month = "2026-12", toVersion = 1 });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(5, summary.GetProperty("version").GetInt64());
+        var rows = (await _host.RowsAsync("DimMetric")).ToDictionary(r => r.GetProperty("MetricMonthKey").GetString()!);
+        Assert.Equal(["CALLS-202611", "CALLS-202612", "TEXTS-202612"], rows.Keys.Order());
+        Assert.Equal(1100, rows["CALLS-202612"].GetProperty("DefaultGoal").GetDouble());
+        Assert.Equal(5, rows["CALLS-202612"].GetProperty("Version").GetInt64());
+        Assert.Equal(1000, rows["CALLS-202611"].GetProperty("DefaultGoal").GetDouble());
+
+        // The restored version is a version like any other: it can be rolled back to, and 2 is still there.
+        Assert.Equal(6, (await PostAsync("/api/admin/dimmetric/rollback", new { month = "2026-12", toVersion = 2 })).Body.GetProperty("version").GetInt64());
+        Assert.Equal(1500, (await _host.RowsAsync("DimMetric")).Single(r => r.GetProperty("MetricMonthKey").GetString() == "CALLS-202612").GetProperty("DefaultGoal").GetDouble());
+        Assert.Equal(7, (await PostAsync("/api/admin/dimmetric/rollback", new { month = "2026-12", toVersion = 5 })).Body.GetProperty("version").GetInt64());
+        Assert.Equal(1100, (await _host.RowsAsync("DimMetric")).Single(r => r.GetProperty("MetricMonthKey").GetString() == "CALLS-202612").GetProperty("DefaultGoal").GetDouble());
+    }
+
+    [Fact]
+    public async Task ARollbackToAVersionNeverAppliedIs404AndChangesNothing()
+    {
+        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 1, ("CALLS", 1100)));
+        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 3, ("CALLS", 1300)));
+
+        var (skipped, problem) = await PostAsync("/api/admin/dimmetric/rollback", new { month = "2026-12", toVersion = 2 });
+        var (otherMonth, _) = await PostAsync("/api/admin/dimmetric/rollback", new { month = "2027-01", toVersion = 1 });
+        var (invalid, fields) = await PostAsync("/api/admin/dimmetric/rollback", new { month = "December", toVersion = 0 });
+
+        Assert.Equal(HttpStatusCode.NotFound, skipped);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("toVersion", out _));
+        Assert.Equal(HttpStatusCode.NotFound, otherMonth);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid);
+        Assert.Equal(["month", "toVersion"], fields.GetProperty("errors").EnumerateObject().Select(f => f.Name).Order());
+        Assert.Equal(1300, Assert.Single(await _host.RowsAsync("DimMetric")).GetProperty("DefaultGoal").GetDouble());
+    }
+
+    [Fact]
     public async Task AVersionNotAboveTheAppliedOneIsAConflict()
     {
         await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 3, ("CALLS", 1200)));

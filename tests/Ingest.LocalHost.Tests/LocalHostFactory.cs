@@ -48,12 +48,12 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
     }
 
     /// <summary>A POST signed exactly as DESIGN.md's admin contract says.</summary>
-    public async Task<HttpResponseMessage> SignedPostAsync(string path, byte[] body, string secret = AdminSecret, string? nonce = null)
+    public async Task<HttpResponseMessage> SignedPostAsync(string path, byte[] body, string secret = AdminSecret, string? nonce = null, string contentType = "application/json")
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         nonce ??= Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
+        request.Content.Headers.ContentType = new(contentType);
         request.Headers.Add("X-Admin-Timestamp", timestamp);
         request.Headers.Add("X-Admin-Nonce", nonce);
         request.Headers.Add("X-Admin-Signature", Core.Admin.AdminAuthenticator.Sign(secret, timestamp, nonce, "POST", path, body));

@@ -7,9 +7,10 @@ using Ingest.Core.Admin;
 namespace Ingest.AdminCli;
 
 /// <summary>
-/// <c>ingest-admin &lt;command&gt; --url &lt;app&gt; [--file body.json] [--dry-run]</c>. The secret comes from
+/// <c>ingest-admin &lt;command&gt; --url &lt;app&gt; [--file body] [--dry-run] [--print]</c>. The secret comes from
 /// <c>ADMIN_HMAC_SECRET</c> (the first one when several are listed), the optional key from <c>ADMIN_API_KEY</c>.
-/// Exit codes: 0 done, 1 the server refused or failed, 2 usage.
+/// <c>--dry-run</c> asks the app for a preview where the endpoint offers one; <c>--print</c> prints the signed
+/// request and sends nothing. Exit codes: 0 done, 1 the server refused or failed, 2 usage.
 /// </summary>
 public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environment, HttpClient http, TextWriter output, TextWriter errors)
 {
@@ -17,16 +18,26 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
     {
         ["dimagent sync"] = "/api/admin/dimagent/sync",
         ["dimmetric sync"] = "/api/admin/dimmetric/sync",
+        ["dimmetric rollback"] = "/api/admin/dimmetric/rollback",
         ["dimdate seed"] = "/api/admin/dimdate/seed",
         ["dimshift sync"] = "/api/admin/dimshift/sync",
         ["replay"] = "/api/admin/replay",
+        ["backfill aloware"] = "/api/admin/backfill/aloware",
+        ["reconcile hubspot"] = "/api/admin/reconcile/hubspot",
+        ["quarantine list"] = "/api/admin/quarantine/list",
     };
+
+    /// <summary>Commands whose file is sent as CSV, and whose preview is asked in the query rather than the body.</summary>
+    private static readonly HashSet<string> CsvCommands = ["backfill aloware"];
+
+    /// <summary>Commands whose endpoint previews on <c>dryRun</c>.</summary>
+    private static readonly HashSet<string> Previewing = ["backfill aloware", "reconcile hubspot", "replay"];
 
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
     public async Task<int> RunAsync(string[] args)
     {
-        var (command, url, file, dryRun, problem) = Parse(args);
+        var (command, url, file, dryRun, print, problem) = Parse(args);
         if (problem is not null)
         {
             await errors.WriteLineAsync(problem);
@@ -52,11 +63,26 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
             return 2;
         }
 
+        var csv = CsvCommands.Contains(command!);
         var path = Paths[command!];
+        if (dryRun && csv)
+        {
+            path += "?dryRun=true";
+        }
+        else if (dryRun && WithDryRun(body) is { } previewBody)
+        {
+            body = previewBody;
+        }
+        else if (dryRun)
+        {
+            await errors.WriteLineAsync($"--dry-run needs the body to be a JSON object; {file} is not one.");
+            return 2;
+        }
+
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(url!), path)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
+        request.Content.Headers.ContentType = new(csv ? "text/csv" : "application/json");
         request.Headers.Add("X-Admin-Timestamp", timestamp);
         request.Headers.Add("X-Admin-Nonce", nonce);
         request.Headers.Add("X-Admin-Signature", AdminAuthenticator.Sign(secret, timestamp, nonce, "POST", path, body));
@@ -65,7 +91,7 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
             request.Headers.Add("X-Admin-Api-Key", apiKey);
         }
 
-        if (dryRun)
+        if (print)
         {
             await PrintRequestAsync(request, body);
             return 0;
@@ -84,15 +110,39 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
     }
 
     private const string Usage = """
-        usage: ingest-admin <command> --url https://<app> [--file body.json] [--dry-run]
-          commands: dimagent sync | dimmetric sync | dimdate seed | dimshift sync | replay
-          env:      ADMIN_HMAC_SECRET (required), ADMIN_API_KEY (when the app requires one)
+        usage: ingest-admin <command> --url https://<app> [--file body.json|export.csv] [--dry-run] [--print]
+          commands:  dimagent sync | dimmetric sync | dimmetric rollback | dimdate seed | dimshift sync | replay
+                     backfill aloware | reconcile hubspot | quarantine list
+          --dry-run  the app previews and writes nothing (backfill aloware, reconcile hubspot, replay)
+          --print    print the signed request and send nothing
+          env:       ADMIN_HMAC_SECRET (required), ADMIN_API_KEY (when the app requires one)
         """;
 
-    private static (string? Command, string? Url, string? File, bool DryRun, string? Problem) Parse(string[] args)
+    /// <summary>The JSON body with <c>"dryRun": true</c> set (an empty body becomes just that), or null when it is not an object.</summary>
+    private static byte[]? WithDryRun(byte[] body)
+    {
+        try
+        {
+            var json = body.Length == 0 ? new System.Text.Json.Nodes.JsonObject() : System.Text.Json.Nodes.JsonNode.Parse(body) as System.Text.Json.Nodes.JsonObject;
+            if (json is null)
+            {
+                return null;
+            }
+
+            json["dryRun"] = true;
+            return JsonSerializer.SerializeToUtf8Bytes(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static (string? Command, string? Url, string? File, bool DryRun, bool Print, string? Problem) Parse(string[] args)
     {
         string? url = null, file = null;
         var dryRun = false;
+        var print = false;
         var words = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -101,7 +151,8 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
                 case "--url" when i + 1 < args.Length: url = args[++i]; break;
                 case "--file" when i + 1 < args.Length: file = args[++i]; break;
                 case "--dry-run": dryRun = true; break;
-                case var option when option.StartsWith("--", StringComparison.Ordinal): return (null, null, null, false, $"Unknown or incomplete option {option}.");
+                case "--print": print = true; break;
+                case var option when option.StartsWith("--", StringComparison.Ordinal): return Fail($"Unknown or incomplete option {option}.");
                 default: words.Add(args[i]); break;
             }
         }
@@ -109,15 +160,27 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
         var command = string.Join(' ', words);
         if (!Paths.ContainsKey(command))
         {
-            return (null, null, null, false, $"Unknown command '{command}'.");
+            return Fail($"Unknown command '{command}'.");
+        }
+
+        if (dryRun && !Previewing.Contains(command))
+        {
+            return Fail($"'{command}' has no preview: --dry-run is for {string.Join(", ", Previewing)}; --print shows the request without sending it.");
+        }
+
+        if (CsvCommands.Contains(command) && file is null)
+        {
+            return Fail($"'{command}' sends a file: give it with --file.");
         }
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out _))
         {
-            return (null, null, null, false, "--url must be the app's absolute URL, such as https://ingest.example.net.");
+            return Fail("--url must be the app's absolute URL, such as https://ingest.example.net.");
         }
 
-        return (command, url, file, dryRun, null);
+        return (command, url, file, dryRun, print, null);
+
+        static (string?, string?, string?, bool, bool, string?) Fail(string problem) => (null, null, null, false, false, problem);
     }
 
     /// <summary>The exact request, so ops can compare it with a curl + openssl recipe; the secret is not in it.</summary>

@@ -18,7 +18,8 @@ public sealed record AdminRequest(
     string? ApiKey,
     IPAddress? Peer,
     string? ForwardedFor,
-    ReadOnlyMemory<byte> Body);
+    ReadOnlyMemory<byte> Body,
+    string? Query = null);
 
 /// <summary>Null <see cref="Reason"/> means authenticated, by <see cref="Actor"/> (which secret signed, never the secret).</summary>
 public sealed record AdminAuthResult(string? Reason, string? Actor)
@@ -100,16 +101,21 @@ public sealed partial class AdminAuthenticator(IOptions<AdminOptions> options, I
             .Select(s => TryBase64(s[3..]))
             .Where(s => s is not null)
             .ToArray();
+        // The path as DESIGN.md signs it; with a query (?dryRun=true), the path and query signed together also fit.
+        string[] paths = string.IsNullOrEmpty(request.Query) ? [request.Path] : [request.Path, request.Path + request.Query];
         int? match = null;
         for (var i = 0; i < _secrets.Length; i++)
         {
-            var expected = Mac(_secrets[i], request.Timestamp!, request.Nonce!, request.Method, request.Path, request.Body.Span);
-            foreach (var candidate in presented)
+            foreach (var path in paths)
             {
-                // Every pair is compared, matched or not, so timing says nothing about which secret or signature fitted.
-                if (CryptographicOperations.FixedTimeEquals(expected, candidate))
+                var expected = Mac(_secrets[i], request.Timestamp!, request.Nonce!, request.Method, path, request.Body.Span);
+                foreach (var candidate in presented)
                 {
-                    match ??= i;
+                    // Every pair is compared, matched or not, so timing says nothing about which secret or signature fitted.
+                    if (CryptographicOperations.FixedTimeEquals(expected, candidate))
+                    {
+                        match ??= i;
+                    }
                 }
             }
         }

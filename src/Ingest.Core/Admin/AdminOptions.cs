@@ -31,5 +31,8 @@ public sealed class AdminOptions
     /// <summary>How long one run may hold a table's lock; a run that dies frees the table after this.</summary>
     public TimeSpan TableLockLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The largest Aloware export a backfill accepts (50 MB: a busy month is about 100k rows).</summary>
+    public long MaxBackfillBytes { get; set; } = 50L * 1024 * 1024;
+
     public IReadOnlyList<string> Secrets => HmacSecret.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -1,5 +1,6 @@
 using Ingest.Core.Admin;
 using Ingest.Core.Adapters.HubSpot;
+using Ingest.Core.Backfill;
 using Ingest.Core.Capture;
 using Ingest.Core.Time;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,9 @@ internal static class CoreSettings
         services.AddSettings<LedgerOptions>(configuration, LedgerOptions.Section)
             .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Ledger__LeaseDuration must be positive (e.g. 00:10:00).")
             .Validate(o => o.Retention >= TimeSpan.FromDays(1), "Ledger__Retention must be at least one day (e.g. 35.00:00:00).");
+
+        services.AddSettings<AlowareExportOptions>(configuration, AlowareExportOptions.Section)
+            .Validate(o => o.ExportTimeZone is null || TryFindZone(o.ExportTimeZone), "Aloware__ExportTimeZone must be an IANA time zone id known to this machine, such as America/New_York.");
 
         AddAdmin(services, configuration);
         services.AddSettings<HubSpotOptions>(configuration, HubSpotOptions.Section)
@@ -41,7 +45,8 @@ internal static class CoreSettings
             .Validate(o => o.Secrets.Count > 0 && o.Secrets.All(s => s.Length >= 16), $"{AdminOptions.HmacSecretName} must hold at least one secret of 16 characters or more (several comma-separated while rotating).")
             .Validate(o => IpNetwork.TryParseList(o.IpAllowlist, out _), $"{AdminOptions.IpAllowlistName} must be comma-separated CIDRs such as 10.0.0.0/8.")
             .Validate(o => IpNetwork.TryParseList(o.TrustedProxies, out _), "Admin__TrustedProxies must be comma-separated CIDRs.")
-            .Validate(o => o.Tolerance > TimeSpan.Zero, "Admin__Tolerance must be positive.");
+            .Validate(o => o.Tolerance > TimeSpan.Zero, "Admin__Tolerance must be positive.")
+            .Validate(o => o.MaxBackfillBytes is >= 1024 and <= int.MaxValue, "Admin__MaxBackfillBytes must be between 1024 and 2147483647 bytes.");
         services.AddSingleton<AdminAuthenticator>();
     }
 

@@ -65,6 +65,19 @@ public sealed class InMemoryLedger(IOptions<LedgerOptions> options, TimeProvider
         }
     }
 
+    public Task<ClaimStatus?> PeekAsync(string key, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        lock (_entries)
+        {
+            ClaimStatus? status = !_entries.TryGetValue(key, out var entry) || entry.ExpiresAt <= now ? null
+                : entry.State == State.Completed ? ClaimStatus.AlreadyCompleted
+                : entry.LeaseExpiresAt > now ? ClaimStatus.InProgress
+                : null;
+            return Task.FromResult(status);
+        }
+    }
+
     private bool IsOwnedBy(string key, string ownerToken, out Entry entry)
         => _entries.TryGetValue(key, out entry!) && entry.State == State.InProgress && entry.OwnerToken == ownerToken;
 }

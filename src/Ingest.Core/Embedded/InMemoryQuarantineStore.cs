@@ -28,6 +28,14 @@ public sealed class InMemoryQuarantineStore : IQuarantineStore
         }
     }
 
+    public Task<IReadOnlyList<FactEventRow>> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        lock (_rows)
+        {
+            return Task.FromResult<IReadOnlyList<FactEventRow>>(_rows.Values.ToArray());
+        }
+    }
+
     public Task RemoveAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
     {
         lock (_rows)

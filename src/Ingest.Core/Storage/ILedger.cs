@@ -30,4 +30,7 @@ public interface ILedger
 
     /// <returns>False when the caller no longer owns the key.</returns>
     Task<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken);
+
+    /// <summary>What a claim of the key would find now, without claiming: null when it would be acquired.</summary>
+    Task<ClaimStatus?> PeekAsync(string key, CancellationToken cancellationToken);
 }

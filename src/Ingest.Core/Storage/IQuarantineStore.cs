@@ -14,6 +14,9 @@ public interface IQuarantineStore
     /// <summary>The quarantined facts of these agents, left in place.</summary>
     Task<IReadOnlyList<FactEventRow>> ReadAsync(IReadOnlySet<long> agentIds, CancellationToken cancellationToken);
 
+    /// <summary>Every quarantined fact still kept, of every agent: for ops to see whom the roster lacks.</summary>
+    Task<IReadOnlyList<FactEventRow>> ReadAllAsync(CancellationToken cancellationToken);
+
     /// <summary>Removes facts that have been counted (or found counted already).</summary>
     Task RemoveAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken);
 }

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using FluentValidation;
 using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Backfill;
 using Ingest.Core.Storage;
 using Ingest.Functions.Http;
 using Ingest.Integrations.PowerBi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace Ingest.Functions.Admin;
 
@@ -16,10 +18,15 @@ namespace Ingest.Functions.Admin;
 /// </summary>
 public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger)
 {
-    public delegate Task<AdminSummary> Run<in TBody>(TBody body, string actor, byte[] payload, CancellationToken cancellationToken);
+    public delegate Task<TResult> Run<in TBody, TResult>(TBody body, string actor, byte[] payload, CancellationToken cancellationToken);
 
     /// <param name="whenEmpty">The body an empty request means, or null when a body is required.</param>
-    public async Task<IActionResult> HandleAsync<TBody>(HttpRequest request, IValidator<TBody> validator, TBody? whenEmpty, Run<TBody> run, CancellationToken cancellationToken)
+    public Task<IActionResult> HandleAsync<TBody>(HttpRequest request, IValidator<TBody> validator, TBody? whenEmpty, Run<TBody, AdminSummary> run, CancellationToken cancellationToken)
+        where TBody : class
+        => HandleAsync<TBody, AdminSummary>(request, validator, whenEmpty, run, cancellationToken);
+
+    /// <param name="whenEmpty">The body an empty request means, or null when a body is required.</param>
+    public async Task<IActionResult> HandleAsync<TBody, TResult>(HttpRequest request, IValidator<TBody> validator, TBody? whenEmpty, Run<TBody, TResult> run, CancellationToken cancellationToken)
         where TBody : class
     {
         var (payload, actor, refusal) = await admin.AuthenticateAsync(request, cancellationToken);
@@ -35,21 +42,58 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
             return problem;
         }
 
+        return await AnswerAsync(request, () => run(body!, actor!, payload, cancellationToken));
+    }
+
+    /// <summary>
+    /// An admin request whose body is a file, not JSON (an export): the media type is checked before anything is
+    /// read, the body is read up to <paramref name="maxBytes"/> and authenticated, then <paramref name="run"/> answers.
+    /// </summary>
+    public async Task<IActionResult> HandleUploadAsync<TResult>(
+        HttpRequest request, string mediaType, long maxBytes, Func<byte[], string, Task<TResult>> run, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var sent) || !string.Equals(sent.MediaType.Value, mediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the file as Content-Type: {mediaType}.", "Content-Type", reason: "unsupported_media_type");
+        }
+
+        var (payload, actor, refusal) = await admin.AuthenticateAsync(request, maxBytes, cancellationToken);
+        if (refusal is not null)
+        {
+            logger.LogWarning("Refused an admin request to {Path}", request.Path.Value);
+            return refusal;
+        }
+
+        return await AnswerAsync(request, () => run(payload, actor!));
+    }
+
+    /// <summary>The run's result, or a problem+json saying what to do: 409 for a conflict, 503 when a dependency failed.</summary>
+    private async Task<IActionResult> AnswerAsync<TResult>(HttpRequest request, Func<Task<TResult>> run)
+    {
         try
         {
-            return new OkObjectResult(await run(body!, actor!, payload, cancellationToken));
+            return new OkObjectResult(await run());
         }
         catch (AdminConflictException conflict)
         {
             return Problems.Create(StatusCodes.Status409Conflict, "Conflict", conflict.Message, reason: conflict.Reason);
         }
+        catch (AdminNotFoundException missing)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Not found", missing.Message, missing.Field, reason: "not_found");
+        }
+        catch (ExportFormatException format)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Not an Aloware export", format.Message, format.Column);
+        }
         catch (AgentDirectoryUnavailableException directory) when (directory.NotConfigured)
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Members required", directory.Message, "members");
         }
-        catch (Exception e) when (e is StoreUnavailableException or PushFailedException or HttpRequestException or AgentDirectoryUnavailableException)
+        catch (Exception e) when (e is TransientFaultException or PushFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException)
         {
-            logger.LogError(e, "Admin sync of {Path} failed downstream; a re-run repairs the table", request.Path.Value);
+            logger.LogError(e, "Admin run of {Path} failed downstream; a re-run repairs what it left", request.Path.Value);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",
                 $"{e.Message} Send the request again (signed afresh): what it asked for is kept, and a re-run repairs a table left half-written.", reason: "downstream_unavailable");
         }

@@ -21,7 +21,11 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
     private readonly ConcurrentDictionary<(string Caller, string Reason), (DateTimeOffset At, int Unrecorded)> _refusals = new();
 
     /// <returns>The raw body and the actor when authenticated; otherwise a 401 (or 413) problem+json with a reason code.</returns>
-    public async Task<(byte[] Body, string? Actor, IActionResult? Refusal)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<(byte[] Body, string? Actor, IActionResult? Refusal)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+        => AuthenticateAsync(request, MaxBodyBytes, cancellationToken);
+
+    /// <param name="maxBodyBytes">The largest body this endpoint reads (an export may be far above the JSON bodies' limit).</param>
+    public async Task<(byte[] Body, string? Actor, IActionResult? Refusal)> AuthenticateAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
     {
         var headers = request.Headers;
         var peer = request.HttpContext.Connection.RemoteIpAddress;
@@ -32,9 +36,9 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
             return await RefuseAsync(request, authenticator.ClientAddress(peer, forwardedFor), "ip_not_allowed", cancellationToken);
         }
 
-        if (request.ContentLength > MaxBodyBytes || await ReadAtMostAsync(request.Body, MaxBodyBytes, cancellationToken) is not { } body)
+        if (request.ContentLength > maxBodyBytes || await ReadAtMostAsync(request.Body, maxBodyBytes, cancellationToken) is not { } body)
         {
-            return ([], null, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Admin bodies are at most {MaxBodyBytes} bytes.", "body"));
+            return ([], null, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"This endpoint reads bodies of at most {maxBodyBytes} bytes.", "body"));
         }
 
         var result = await authenticator.AuthenticateAsync(new AdminRequest(
@@ -46,15 +50,16 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
             headers["X-Admin-Api-Key"].FirstOrDefault(),
             peer,
             forwardedFor,
-            body), cancellationToken);
+            body,
+            request.QueryString.Value), cancellationToken);
         return result.Succeeded ? (body, result.Actor, null) : await RefuseAsync(request, authenticator.ClientAddress(peer, forwardedFor), result.Reason!, cancellationToken);
     }
 
     /// <returns>The body, or null when it is longer than <paramref name="limit"/> (reading stops there).</returns>
-    private static async Task<byte[]?> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadAtMostAsync(Stream body, long limit, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var chunk = new byte[64 * 1024];
         int read;
         while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
         {

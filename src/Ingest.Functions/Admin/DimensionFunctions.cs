@@ -5,8 +5,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Ingest.Functions.Admin;
 
-/// <summary>The four signed clear-and-repopulate functions of DESIGN.md "Admin"; each answers an <see cref="AdminSummary"/>.</summary>
-public sealed class DimensionFunctions(AdminEndpoint endpoint, DimAgentSync agents, DimMetricSync metrics, DimDateSeed dates, DimShiftSync shifts)
+/// <summary>The signed clear-and-repopulate functions of DESIGN.md "Admin"; each answers an <see cref="AdminSummary"/>.</summary>
+public sealed class DimensionFunctions(AdminEndpoint endpoint, DimAgentSync agents, DimMetricSync metrics, DimMetricRollback rollback, DimDateSeed dates, DimShiftSync shifts)
 {
     [Function("AdminDimAgentSync")]
     public Task<IActionResult> SyncAgents(
@@ -17,6 +17,12 @@ public sealed class DimensionFunctions(AdminEndpoint endpoint, DimAgentSync agen
     public Task<IActionResult> SyncMetrics(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/dimmetric/sync")] HttpRequest request, CancellationToken cancellationToken)
         => endpoint.HandleAsync(request, new DimMetricSyncValidator(), null, metrics.SyncAsync, cancellationToken);
+
+    /// <summary>Applies an earlier version's goals again as a new version; 404 for a version never applied.</summary>
+    [Function("AdminDimMetricRollback")]
+    public Task<IActionResult> RollBackMetrics(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/dimmetric/rollback")] HttpRequest request, CancellationToken cancellationToken)
+        => endpoint.HandleAsync(request, new DimMetricRollbackValidator(), null, rollback.RollBackAsync, cancellationToken);
 
     [Function("AdminDimDateSeed")]
     public Task<IActionResult> SeedDates(

@@ -142,4 +142,19 @@ public sealed class DynamoLedger(IAmazonDynamoDB dynamo, IOptions<DynamoDbOption
                 return false;
             }
         }, cancellationToken);
+
+    public Task<ClaimStatus?> PeekAsync(string key, CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync("ledger peek", async () =>
+        {
+            var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = Key(Pk(key)), ConsistentRead = true }, cancellationToken)).Item;
+            var now = clock.GetUtcNow();
+            if (item is not { Count: > 0 } || Number(item, TimeToLive) <= now.ToUnixTimeSeconds())
+            {
+                return (ClaimStatus?)null;
+            }
+
+            return Text(item, "status") == Completed ? ClaimStatus.AlreadyCompleted
+                : Number(item, "leaseExpiresAtMs") > now.ToUnixTimeMilliseconds() ? ClaimStatus.InProgress
+                : null;
+        }, cancellationToken);
 }

@@ -13,7 +13,9 @@ public sealed class DynamoQuarantineStore(IAmazonDynamoDB dynamo, IOptions<Dynam
 {
     private string Table => options.Value.TableName;
 
-    private static string Pk(long agentId) => $"QUARANTINE#{agentId}";
+    private const string Prefix = "QUARANTINE#";
+
+    private static string Pk(long agentId) => Prefix + agentId;
 
     public Task AddAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
         => DynamoErrors.TransientAsync("quarantine add", async () =>
@@ -47,6 +49,31 @@ public sealed class DynamoQuarantineStore(IAmazonDynamoDB dynamo, IOptions<Dynam
                     .Where(item => Number(item, TimeToLive) > now)
                     .Select(item => JsonSerializer.Deserialize<FactEventRow>(item["row"].S)!));
             }
+
+            return rows;
+        }, cancellationToken);
+
+    /// <summary>A scan of the table for quarantine partitions: an admin listing, rare enough for a scan's cost.</summary>
+    public Task<IReadOnlyList<FactEventRow>> ReadAllAsync(CancellationToken cancellationToken)
+        => DynamoErrors.TransientAsync<IReadOnlyList<FactEventRow>>("quarantine list", async () =>
+        {
+            var rows = new List<FactEventRow>();
+            Dictionary<string, AttributeValue>? start = null;
+            do
+            {
+                var page = await dynamo.ScanAsync(new ScanRequest
+                {
+                    TableName = Table,
+                    FilterExpression = "begins_with(pk, :prefix) AND #expires > :now",
+                    ExpressionAttributeNames = new() { ["#expires"] = TimeToLive },
+                    ExpressionAttributeValues = new() { [":prefix"] = S(Prefix), [":now"] = Epoch(clock.GetUtcNow()) },
+                    ExclusiveStartKey = start,
+                    ConsistentRead = true,
+                }, cancellationToken);
+                rows.AddRange((page.Items ?? []).Select(item => JsonSerializer.Deserialize<FactEventRow>(item["row"].S)!));
+                start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            }
+            while (start is not null);
 
             return rows;
         }, cancellationToken);

@@ -54,6 +54,26 @@ public abstract class LedgerContract(Func<Task<IStoreBackend>> backend) : StoreC
     }
 
     [Fact]
+    public async Task APeekSaysWhatAClaimWouldFindAndClaimsNothing()
+    {
+        var ledger = Ledger;
+        Assert.Null(await ledger.PeekAsync("k", None));
+        Assert.Null(await ledger.PeekAsync("k", None));
+        var claim = await ledger.ClaimAsync("k", "f", None);
+        Assert.Equal(ClaimStatus.InProgress, await ledger.PeekAsync("k", None));
+
+        Backend.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        Assert.Null(await ledger.PeekAsync("k", None)); // a lapsed lease is free to take
+        var takeover = await ledger.ClaimAsync("k", "f", None);
+        await ledger.CompleteAsync("k", takeover.OwnerToken!, None);
+        Assert.Equal(ClaimStatus.AlreadyCompleted, await ledger.PeekAsync("k", None));
+        Assert.False(await ledger.CompleteAsync("k", claim.OwnerToken!, None));
+
+        Backend.Clock.Advance(TimeSpan.FromDays(35) + TimeSpan.FromSeconds(1));
+        Assert.Null(await ledger.PeekAsync("k", None)); // forgotten past its retention
+    }
+
+    [Fact]
     public async Task ReleaseWithTheOwnerTokenFreesTheKey()
     {
         var ledger = Ledger;

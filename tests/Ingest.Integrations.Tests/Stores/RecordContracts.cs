@@ -146,6 +146,7 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
 
         Assert.Equal([2L], (await quarantine.ReadAsync(new HashSet<long> { 7 }, None)).Select(r => r.CommunicationID));
         Assert.Single(await quarantine.ReadAsync(new HashSet<long> { 8, 9 }, None));
+        Assert.Equal([(7L, 2L), (8L, 3L)], (await quarantine.ReadAllAsync(None)).Select(r => (r.AgentID, r.CommunicationID)).Order());
     }
 
     [Fact]

@@ -129,6 +129,8 @@ public sealed class Crash(CrashPoint point)
         public Task<bool> CompleteAsync(string key, string ownerToken, CancellationToken cancellationToken) => inner.CompleteAsync(key, ownerToken, cancellationToken);
 
         public Task<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) => inner.ReleaseAsync(key, ownerToken, cancellationToken);
+
+        public Task<ClaimStatus?> PeekAsync(string key, CancellationToken cancellationToken) => inner.PeekAsync(key, cancellationToken);
     }
 
     private sealed class CrashingSink(IFactSink inner, Crash crash) : IFactSink

@@ -15,6 +15,9 @@ public sealed class AlowareAdapter(bool countEmails = true) : IIngestAdapter
 
     public string Source => SourceName;
 
+    /// <summary>Whether this adapter counts EMAILS; the export backfill follows the same choice.</summary>
+    public bool CountsEmails => countEmails;
+
     public AdapterResult Adapt(IngestEnvelope envelope)
     {
         AlowareFields fields;

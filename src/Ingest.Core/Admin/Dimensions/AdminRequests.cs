@@ -21,6 +21,10 @@ public sealed record MetricGoal(
     [property: JsonPropertyName("defaultGoal")] double DefaultGoal,
     [property: JsonPropertyName("defaultYellowFloorPct")] double DefaultYellowFloorPct);
 
+public sealed record DimMetricRollbackRequest(
+    [property: JsonPropertyName("month")] string? Month,
+    [property: JsonPropertyName("toVersion")] long ToVersion);
+
 public sealed record DimDateSeedRequest(
     [property: JsonPropertyName("from")] string? From,
     [property: JsonPropertyName("to")] string? To);
@@ -52,4 +56,10 @@ public sealed record AdminSummary(
 public sealed class AdminConflictException(string reason, string message) : Exception(message)
 {
     public string Reason { get; } = reason;
+}
+
+/// <summary>404: what the request names (a version, a month) was never there.</summary>
+public sealed class AdminNotFoundException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
 }

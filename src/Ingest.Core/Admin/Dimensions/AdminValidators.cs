@@ -51,6 +51,15 @@ public sealed class DimMetricSyncValidator : AbstractValidator<DimMetricSyncRequ
     }
 }
 
+public sealed class DimMetricRollbackValidator : AbstractValidator<DimMetricRollbackRequest>
+{
+    public DimMetricRollbackValidator()
+    {
+        RuleFor(r => r.Month).Must(m => AdminFormats.TryMonth(m, out _)).WithMessage("Must be a month as yyyy-MM.");
+        RuleFor(r => r.ToVersion).GreaterThanOrEqualTo(1);
+    }
+}
+
 public sealed class DimDateSeedValidator : AbstractValidator<DimDateSeedRequest>
 {
     public const int MaxYears = 20;

@@ -1,0 +1,146 @@
+using Ingest.Core.Adapters;
+using Ingest.Core.Adapters.Aloware;
+using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Configuration;
+using Ingest.Core.Domain;
+using Ingest.Core.Pipeline;
+using Ingest.Core.Storage;
+using Ingest.Core.Time;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Core.Backfill;
+
+/// <summary>
+/// Counts what Aloware's CSV export holds and the webhooks never delivered. Each countable line becomes the fact the
+/// webhook makes for that communication and goes through the same gate, dimensions, ledger and writer, in chunks,
+/// so a communication already counted is reported and never added again, and a second identical run adds nothing.
+/// </summary>
+public sealed class AlowareBackfill(
+    IngestPipeline pipeline,
+    FactMapper mapper,
+    IRosterStore roster,
+    ILedger ledger,
+    IShiftRuleStore shifts,
+    IEnumerable<IIngestAdapter> adapters,
+    IOptions<AlowareExportOptions> export,
+    IOptions<BusinessTimeOptions> businessTime,
+    IOptions<LedgerOptions> ledgerOptions,
+    AdminRun run,
+    TimeProvider clock)
+{
+    public const string AuditTable = "backfill-aloware";
+
+    /// <summary>Lines counted per pass through the pipeline: large enough to fill POSTs, small enough to bound memory.</summary>
+    internal const int ChunkSize = 500;
+
+    private readonly bool _countEmails = adapters.OfType<AlowareAdapter>().Single().CountsEmails;
+
+    /// <param name="dryRun">Read, gate and look the ledger up, but write nothing; <c>added</c> says what would be.</param>
+    /// <exception cref="ExportFormatException">The header lacks a required column: nothing was counted.</exception>
+    public Task<BackfillSummary> RunAsync(byte[] csv, bool dryRun, string actor, CancellationToken cancellationToken)
+        => run.ExecuteAsync(AuditTable, actor, csv, keepPayload: false,
+            () => CountAsync(csv, dryRun, cancellationToken),
+            s => $"{(dryRun ? "previewed" : "applied")}: {s.Rows} row(s), {s.Added} added, {s.AlreadyCounted} already counted, {s.Gated} gated, {s.Errors.Count} error(s)",
+            cancellationToken);
+
+    private async Task<BackfillSummary> CountAsync(byte[] csv, bool dryRun, CancellationToken cancellationToken)
+    {
+        var zone = BusinessCalendar.ForZoneId(export.Value.ExportTimeZone ?? businessTime.Value.TimeZone).Zone;
+        var reader = new AlowareExportReader(zone, _countEmails);
+        var agents = await roster.GetAsync(cancellationToken);
+        var byName = agents.Agents.GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(a => a.AgentID).Distinct().ToArray(), StringComparer.OrdinalIgnoreCase);
+        var rules = await shifts.GetAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        // Older than this, the ledger may have forgotten a fact the webhook counted: adding it could count it twice.
+        var remembered = now - ledgerOptions.Value.Retention;
+
+        var tally = new BackfillTally();
+        var preview = new HashSet<string>(StringComparer.Ordinal);
+        var chunk = new List<FactEventRow>(ChunkSize);
+        foreach (var row in reader.Read(new MemoryStream(csv, writable: false)))
+        {
+            tally.Rows++;
+            if (row.Kind != ExportRowKind.Countable)
+            {
+                tally.Note(row);
+                continue;
+            }
+
+            var communication = row.Communication!;
+            if (communication.StartedAtUtc < remembered.UtcDateTime)
+            {
+                tally.Error(row.Line, $"started before {remembered:yyyy-MM-dd}, beyond the ledger's memory (Ledger__Retention): whether the webhook counted it cannot be known");
+                continue;
+            }
+
+            tally.Countable++;
+            if (AgentOf(communication, byName) is not { } agent)
+            {
+                tally.Unmatched.Add(communication.UserName!);
+                continue;
+            }
+
+            chunk.Add(mapper.Map(new CountableEvent(
+                AlowareAdapter.SourceName, communication.Metric, communication.Id, agent, communication.Direction,
+                communication.Disposition, communication.StartedAtUtc, communication.DurationSec, communication.TalkTimeSec), rules, now.UtcDateTime));
+            if (chunk.Count == ChunkSize)
+            {
+                await FlushAsync(chunk, dryRun, agents, preview, tally, cancellationToken);
+            }
+        }
+
+        await FlushAsync(chunk, dryRun, agents, preview, tally, cancellationToken);
+        return tally.Summary(dryRun);
+    }
+
+    /// <summary>The user id when the line has one; else the one agent of that name on the roster, or none.</summary>
+    private static long? AgentOf(ExportCommunication communication, Dictionary<string, long[]> byName)
+        => communication.UserId ?? (byName.TryGetValue(communication.UserName!, out var ids) && ids.Length == 1 ? ids[0] : null);
+
+    private async Task FlushAsync(List<FactEventRow> chunk, bool dryRun, Roster agents, HashSet<string> seen, BackfillTally tally, CancellationToken cancellationToken)
+    {
+        if (chunk.Count == 0)
+        {
+            return;
+        }
+
+        if (dryRun)
+        {
+            await PreviewAsync(chunk, agents, seen, tally, cancellationToken);
+        }
+        else
+        {
+            var outcome = await pipeline.ProcessRowsAsync(chunk.ToArray(), cancellationToken);
+            tally.Added += outcome.Facts;
+            tally.AlreadyCounted += outcome.Duplicates;
+            tally.Gated += outcome.Gated;
+        }
+
+        chunk.Clear();
+    }
+
+    /// <summary>The pipeline's decisions in its order (dedup, gate, ledger) with nothing written.</summary>
+    private async Task PreviewAsync(List<FactEventRow> chunk, Roster agents, HashSet<string> seen, BackfillTally tally, CancellationToken cancellationToken)
+    {
+        foreach (var fact in chunk)
+        {
+            if (!seen.Add(fact.EventKey))
+            {
+                tally.AlreadyCounted++;
+            }
+            else if (!agents.IsActive(fact.AgentID))
+            {
+                tally.Gated++;
+            }
+            else if (await ledger.PeekAsync(fact.EventKey, cancellationToken) is not null)
+            {
+                tally.AlreadyCounted++;
+            }
+            else
+            {
+                tally.Added++;
+            }
+        }
+    }
+}

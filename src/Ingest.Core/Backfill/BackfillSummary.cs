@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+
+namespace Ingest.Core.Backfill;
+
+/// <summary>A backfill's answer (DESIGN.md "Contracts: know and recover"); with <see cref="DryRun"/>, <see cref="Added"/> is what would be.</summary>
+public sealed record BackfillSummary(
+    [property: JsonPropertyName("dryRun")] bool DryRun,
+    [property: JsonPropertyName("rows")] int Rows,
+    [property: JsonPropertyName("countable")] int Countable,
+    [property: JsonPropertyName("alreadyCounted")] int AlreadyCounted,
+    [property: JsonPropertyName("added")] int Added,
+    [property: JsonPropertyName("gated")] int Gated,
+    [property: JsonPropertyName("ignored")] int Ignored,
+    [property: JsonPropertyName("unmatchedAgents")] IReadOnlyList<string> UnmatchedAgents,
+    [property: JsonPropertyName("errors")] IReadOnlyList<BackfillError> Errors,
+    [property: JsonPropertyName("errorCount")] int ErrorCount);
+
+public sealed record BackfillError(
+    [property: JsonPropertyName("line")] int Line,
+    [property: JsonPropertyName("reason")] string Reason);
+
+/// <summary>The running counts of one backfill.</summary>
+internal sealed class BackfillTally
+{
+    /// <summary>DESIGN.md: at most 100 errors listed; <see cref="BackfillSummary.ErrorCount"/> gives them all.</summary>
+    public const int MaxErrorsListed = 100;
+
+    private readonly List<BackfillError> _errors = [];
+    private int _errorCount;
+
+    public int Rows { get; set; }
+
+    public int Countable { get; set; }
+
+    public int AlreadyCounted { get; set; }
+
+    public int Added { get; set; }
+
+    public int Gated { get; set; }
+
+    public int Ignored { get; set; }
+
+    public SortedSet<string> Unmatched { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public void Note(ExportRow row)
+    {
+        if (row.Kind == ExportRowKind.Ignored)
+        {
+            Ignored++;
+        }
+        else
+        {
+            Error(row.Line, row.Reason!);
+        }
+    }
+
+    public void Error(int line, string reason)
+    {
+        if (++_errorCount <= MaxErrorsListed)
+        {
+            _errors.Add(new BackfillError(line, reason));
+        }
+    }
+
+    public BackfillSummary Summary(bool dryRun)
+        => new(dryRun, Rows, Countable, AlreadyCounted, Added, Gated, Ignored, [.. Unmatched], _errors, _errorCount);
+}
