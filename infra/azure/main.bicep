@@ -293,6 +293,8 @@ var appSettings = [
   { name: 'HubSpot__AllowLegacySignatures', value: 'false' }
   { name: 'HubSpot__MaxRequestsPer10Seconds', value: '80' }
   { name: 'HubSpot__CacheDuration', value: '00:10:00' }
+  { name: 'HubSpot__ReconcileSchedule', value: '0 30 5 * * *' }
+  { name: 'HubSpot__SearchRequestsPerSecond', value: '4' }
   { name: 'Metrics__EmailsSource', value: '' }
   { name: 'Webhook__MaxBodyBytes', value: '262144' }
   { name: 'Webhook__ProcessingDeadline', value: '00:01:00' }

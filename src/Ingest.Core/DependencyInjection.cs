@@ -49,9 +49,11 @@ public static class DependencyInjection
         services.AddSingleton<Redriver>();
 
         services.AddSingleton<AdminRun>();
+        services.AddSingleton<FactRecovery>();
         services.AddSingleton<AlowareBackfill>();
         services.AddSingleton<QuarantineReport>();
         services.TryAddSingleton<IOwnerDirectory, NoOwnerDirectory>();
+        services.TryAddSingleton<IHubSpotReconciler, UnconfiguredHubSpotReconciler>();
         services.AddSingleton<TableRefresh>();
         services.AddSingleton<DimAgentSync>();
         services.AddSingleton<DimMetricSync>();

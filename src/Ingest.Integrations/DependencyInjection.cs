@@ -9,6 +9,7 @@ using Ingest.Integrations.HubSpot;
 using Ingest.Core.Storage;
 using Ingest.Core.Capture;
 using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Backfill;
 using Ingest.Integrations.Aloware;
 using Ingest.Integrations.Capture;
 using Ingest.Integrations.DynamoDb;
@@ -150,6 +151,8 @@ public static class DependencyInjection
         client.AddHttpMessageHandler(sp => new HubSpotRateLimitHandler(sp.GetRequiredService<HubSpotRequestBudget>())); // inner: every attempt pays
         services.AddSingleton<IEventEnricher, HubSpotEnricher>();
         services.AddSingleton<IOwnerDirectory, HubSpotOwnerDirectory>();
+        services.AddSingleton<HubSpotSearch>();
+        services.AddSingleton<IHubSpotReconciler, HubSpotReconciler>();
         return services;
     }
 

@@ -12,7 +12,7 @@ public sealed class PublishTests
 {
     private static readonly string[] Functions =
         ["Webhook", "Redrive", "Health", "AdminReplay", "AdminDimAgentSync", "AdminDimMetricSync", "AdminDimMetricRollback", "AdminDimDateSeed", "AdminDimShiftSync", "DailyDimAgentSync",
-         "AdminBackfillAloware", "AdminQuarantineList"];
+         "AdminBackfillAloware", "AdminQuarantineList", "AdminReconcileHubSpot", "DailyHubSpotReconcile"];
 
     [Fact]
     public async Task PublishGivesAZipDeployableFolderListingEveryFunction()

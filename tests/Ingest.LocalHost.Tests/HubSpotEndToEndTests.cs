@@ -18,8 +18,8 @@ namespace Ingest.LocalHost.Tests;
 /// </summary>
 public sealed class HubSpotEndToEndTests : IAsyncLifetime
 {
-    private const string Secret = "hubspot-app-client-secret";
-    private const string PublicUrl = "https://ingest.example.com/api/webhook/hubspot";
+    private const string Secret = LocalHostFactory.HubSpotSecret;
+    private const string PublicUrl = LocalHostFactory.HubSpotPublicUrl;
     private static readonly DateTimeOffset At = new(2026, 11, 26, 15, 0, 0, TimeSpan.Zero);
 
     private FakeHubSpot _hubSpot = null!;
@@ -31,15 +31,11 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
         _hubSpot.Owners["11"] = "avery.brooks@example.com";
         _hubSpot.Owners["12"] = "Jordan.Lee@Example.com";
         _hubSpot.Owners["13"] = "contractor@example.com";
-        _host = new LocalHostFactory(new()
+        _host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(_hubSpot, new()
         {
-            ["HUBSPOT_CLIENT_SECRET"] = Secret,
-            ["HUBSPOT_WEBHOOK_URL"] = PublicUrl,
-            ["HUBSPOT_ACCESS_TOKEN"] = FakeHubSpot.Token,
-            ["HUBSPOT_API_BASE_URL"] = _hubSpot.BaseAddress.ToString(),
             ["Capture:RedriveDelay"] = "00:00:01",
             ["Capture:PollInterval"] = "00:00:00.200",
-        });
+        }));
         _host.CreateClient(); // start: the sample roster is loaded
     }
 

@@ -62,5 +62,17 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
 
     public Task<HttpResponseMessage> SignedPostAsync(string path, object body) => SignedPostAsync(path, JsonSerializer.SerializeToUtf8Bytes(body));
 
+    public const string HubSpotSecret = "hubspot-app-client-secret";
+    public const string HubSpotPublicUrl = "https://ingest.example.com/api/webhook/hubspot";
+
+    /// <summary>The settings of a host whose HubSpot is the fake: its webhook secret, public URL, token and API address.</summary>
+    public static Dictionary<string, string?> HubSpotSettings(Testing.FakeHubSpot hubSpot, Dictionary<string, string?> more) => new(more)
+    {
+        ["HUBSPOT_CLIENT_SECRET"] = HubSpotSecret,
+        ["HUBSPOT_WEBHOOK_URL"] = HubSpotPublicUrl,
+        ["HUBSPOT_ACCESS_TOKEN"] = Testing.FakeHubSpot.Token,
+        ["HUBSPOT_API_BASE_URL"] = hubSpot.BaseAddress.ToString(),
+    };
+
     public static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "aloware", name));
 }

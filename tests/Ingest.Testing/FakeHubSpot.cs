@@ -7,7 +7,8 @@ namespace Ingest.Testing;
 
 /// <summary>
 /// HubSpot's CRM API over real HTTP on loopback, as HUBSPOT.md describes it: Bearer private-app token, batch reads
-/// of up to 100 emails or tickets, the ticket pipelines with each stage's <c>ticketState</c>, the owners (paged two
+/// of up to 100 emails or tickets, the CRM search (filters, sorted pages of at most 100, 400 past
+/// <see cref="MaxSearchResults"/>), the ticket pipelines with each stage's <c>ticketState</c>, the owners (paged two
 /// at a time, so paging is exercised), and 429 with <c>Retry-After: 1</c> beyond a per-10-second budget.
 /// </summary>
 public sealed class FakeHubSpot : IAsyncDisposable
@@ -44,8 +45,14 @@ public sealed class FakeHubSpot : IAsyncDisposable
     public void AddEmail(long id, string ownerId, string direction, DateTimeOffset at)
         => Emails[id] = new() { ["hubspot_owner_id"] = ownerId, ["hs_email_direction"] = direction, ["hs_timestamp"] = at.ToString("O") };
 
-    public void AddTicket(long id, string ownerId, string stage)
-        => Tickets[id] = new() { ["hubspot_owner_id"] = ownerId, ["hs_pipeline"] = "0", ["hs_pipeline_stage"] = stage };
+    public void AddTicket(long id, string ownerId, string stage, DateTimeOffset? closedAt = null)
+        => Tickets[id] = new() { ["hubspot_owner_id"] = ownerId, ["hs_pipeline"] = "0", ["hs_pipeline_stage"] = stage, ["closed_date"] = closedAt?.ToString("O") };
+
+    /// <summary>HubSpot answers 400 past this many results of one search query.</summary>
+    public int MaxSearchResults { get; set; } = 10_000;
+
+    /// <summary>When each search request arrived, to check the caller's pacing.</summary>
+    public ConcurrentQueue<DateTimeOffset> Searches { get; } = new();
 
     /// <summary>Each ticket's stage changes, oldest first, returned (newest first, as HubSpot does) when history is asked for.</summary>
     public ConcurrentDictionary<long, List<(string Stage, DateTimeOffset At)>> StageHistory { get; } = new();
@@ -53,7 +60,9 @@ public sealed class FakeHubSpot : IAsyncDisposable
     /// <summary>A ticket that went through these stages, in order; it is now in the last one.</summary>
     public void AddTicketHistory(long id, string ownerId, params (string Stage, DateTimeOffset At)[] stages)
     {
-        AddTicket(id, ownerId, stages[^1].Stage);
+        // closed_date is set each time the ticket enters a closed stage: its latest close.
+        var closedAt = stages.Where(s => Stages.GetValueOrDefault(s.Stage) == "CLOSED").Select(s => (DateTimeOffset?)s.At).LastOrDefault();
+        AddTicket(id, ownerId, stages[^1].Stage, closedAt);
         StageHistory[id] = [.. stages];
     }
 
@@ -104,6 +113,25 @@ public sealed class FakeHubSpot : IAsyncDisposable
             });
             return Results.Json(new { status = "COMPLETE", results });
         });
+        app.MapPost("/crm/v3/objects/{type}/search", async (string type, HttpContext context) =>
+        {
+            fake.Searches.Enqueue(DateTimeOffset.UtcNow);
+            var request = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement;
+            var filters = request.GetProperty("filterGroups")[0].GetProperty("filters").EnumerateArray().ToArray();
+            var sort = request.GetProperty("sorts")[0].GetProperty("propertyName").GetString()!;
+            var limit = request.GetProperty("limit").GetInt32();
+            var offset = request.TryGetProperty("after", out var after) ? int.Parse(after.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (offset >= fake.MaxSearchResults)
+            {
+                return Results.Json(new { status = "error", category = "VALIDATION_ERROR", message = $"at most {fake.MaxSearchResults} results per query" }, statusCode: 400);
+            }
+
+            var store = type == "emails" ? fake.Emails : fake.Tickets;
+            var matches = store.Where(o => filters.All(f => Matches(o.Value, f))).OrderBy(o => Millis(o.Value.GetValueOrDefault(sort))).ThenBy(o => o.Key).ToArray();
+            var page = matches.Skip(offset).Take(Math.Min(limit, fake.MaxSearchResults - offset)).Select(o => new { id = o.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), properties = o.Value });
+            object? paging = offset + limit < matches.Length ? new { next = new { after = (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) } } : null;
+            return Results.Json(new { total = matches.Length, results = page, paging });
+        });
         app.MapGet("/crm/v3/pipelines/tickets", () => Results.Json(new
         {
             results = new[] { new { id = "0", label = "Support", stages = fake.Stages.Select(s => new { id = s.Key, label = "Stage " + s.Key, metadata = new { ticketState = s.Value } }) } },
@@ -119,6 +147,26 @@ public sealed class FakeHubSpot : IAsyncDisposable
         fake.BaseAddress = await LoopbackApp.StartAsync(app);
         return fake;
     }
+
+    /// <summary>The search operators HUBSPOT.md lists; times compare as epoch milliseconds.</summary>
+    private static bool Matches(Dictionary<string, string?> properties, JsonElement filter)
+    {
+        var value = properties.GetValueOrDefault(filter.GetProperty("propertyName").GetString()!);
+        string Operand(string name) => filter.GetProperty(name).GetString()!;
+        return filter.GetProperty("operator").GetString() switch
+        {
+            "EQ" => value == Operand("value"),
+            "IN" => filter.GetProperty("values").EnumerateArray().Any(v => v.GetString() == value),
+            "GTE" => value is not null && Millis(value) >= long.Parse(Operand("value"), System.Globalization.CultureInfo.InvariantCulture),
+            "LT" => value is not null && Millis(value) < long.Parse(Operand("value"), System.Globalization.CultureInfo.InvariantCulture),
+            "BETWEEN" => value is not null && Millis(value) >= long.Parse(Operand("value"), System.Globalization.CultureInfo.InvariantCulture)
+                && Millis(value) <= long.Parse(Operand("highValue"), System.Globalization.CultureInfo.InvariantCulture),
+            var other => throw new NotSupportedException($"The fake HubSpot does not filter with {other}."),
+        };
+    }
+
+    private static long Millis(string? time)
+        => time is null ? long.MaxValue : DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
 
     private bool OverBudget()
     {

@@ -16,10 +16,8 @@ namespace Ingest.Core.Backfill;
 /// so a communication already counted is reported and never added again, and a second identical run adds nothing.
 /// </summary>
 public sealed class AlowareBackfill(
-    IngestPipeline pipeline,
+    FactRecovery recovery,
     FactMapper mapper,
-    IRosterStore roster,
-    ILedger ledger,
     IShiftRuleStore shifts,
     IEnumerable<IIngestAdapter> adapters,
     IOptions<AlowareExportOptions> export,
@@ -47,8 +45,8 @@ public sealed class AlowareBackfill(
     {
         var zone = BusinessCalendar.ForZoneId(export.Value.ExportTimeZone ?? businessTime.Value.TimeZone).Zone;
         var reader = new AlowareExportReader(zone, _countEmails);
-        var agents = await roster.GetAsync(cancellationToken);
-        var byName = agents.Agents.GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)
+        var counting = await recovery.StartAsync(dryRun, cancellationToken);
+        var byName = counting.Roster.Agents.GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Select(a => a.AgentID).Distinct().ToArray(), StringComparer.OrdinalIgnoreCase);
         var rules = await shifts.GetAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -56,7 +54,6 @@ public sealed class AlowareBackfill(
         var remembered = now - ledgerOptions.Value.Retention;
 
         var tally = new BackfillTally();
-        var preview = new HashSet<string>(StringComparer.Ordinal);
         var chunk = new List<FactEventRow>(ChunkSize);
         foreach (var row in reader.Read(new MemoryStream(csv, writable: false)))
         {
@@ -86,61 +83,16 @@ public sealed class AlowareBackfill(
                 communication.Disposition, communication.StartedAtUtc, communication.DurationSec, communication.TalkTimeSec), rules, now.UtcDateTime));
             if (chunk.Count == ChunkSize)
             {
-                await FlushAsync(chunk, dryRun, agents, preview, tally, cancellationToken);
+                await counting.CountAsync(chunk.ToArray(), cancellationToken);
+                chunk.Clear();
             }
         }
 
-        await FlushAsync(chunk, dryRun, agents, preview, tally, cancellationToken);
-        return tally.Summary(dryRun);
+        await counting.CountAsync(chunk, cancellationToken);
+        return tally.Summary(dryRun, counting);
     }
 
     /// <summary>The user id when the line has one; else the one agent of that name on the roster, or none.</summary>
     private static long? AgentOf(ExportCommunication communication, Dictionary<string, long[]> byName)
         => communication.UserId ?? (byName.TryGetValue(communication.UserName!, out var ids) && ids.Length == 1 ? ids[0] : null);
-
-    private async Task FlushAsync(List<FactEventRow> chunk, bool dryRun, Roster agents, HashSet<string> seen, BackfillTally tally, CancellationToken cancellationToken)
-    {
-        if (chunk.Count == 0)
-        {
-            return;
-        }
-
-        if (dryRun)
-        {
-            await PreviewAsync(chunk, agents, seen, tally, cancellationToken);
-        }
-        else
-        {
-            var outcome = await pipeline.ProcessRowsAsync(chunk.ToArray(), cancellationToken);
-            tally.Added += outcome.Facts;
-            tally.AlreadyCounted += outcome.Duplicates;
-            tally.Gated += outcome.Gated;
-        }
-
-        chunk.Clear();
-    }
-
-    /// <summary>The pipeline's decisions in its order (dedup, gate, ledger) with nothing written.</summary>
-    private async Task PreviewAsync(List<FactEventRow> chunk, Roster agents, HashSet<string> seen, BackfillTally tally, CancellationToken cancellationToken)
-    {
-        foreach (var fact in chunk)
-        {
-            if (!seen.Add(fact.EventKey))
-            {
-                tally.AlreadyCounted++;
-            }
-            else if (!agents.IsActive(fact.AgentID))
-            {
-                tally.Gated++;
-            }
-            else if (await ledger.PeekAsync(fact.EventKey, cancellationToken) is not null)
-            {
-                tally.AlreadyCounted++;
-            }
-            else
-            {
-                tally.Added++;
-            }
-        }
-    }
 }

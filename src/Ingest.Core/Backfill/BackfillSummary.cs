@@ -32,12 +32,6 @@ internal sealed class BackfillTally
 
     public int Countable { get; set; }
 
-    public int AlreadyCounted { get; set; }
-
-    public int Added { get; set; }
-
-    public int Gated { get; set; }
-
     public int Ignored { get; set; }
 
     public SortedSet<string> Unmatched { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -62,6 +56,6 @@ internal sealed class BackfillTally
         }
     }
 
-    public BackfillSummary Summary(bool dryRun)
-        => new(dryRun, Rows, Countable, AlreadyCounted, Added, Gated, Ignored, [.. Unmatched], _errors, _errorCount);
+    public BackfillSummary Summary(bool dryRun, RecoveryRun counted)
+        => new(dryRun, Rows, Countable, counted.AlreadyCounted, counted.Added, counted.Gated, Ignored, [.. Unmatched], _errors, _errorCount);
 }

@@ -28,7 +28,8 @@ internal static class CoreSettings
             .Validate(o => !o.Configured || !string.IsNullOrWhiteSpace(o.AccessToken), "HUBSPOT_ACCESS_TOKEN must be the private app's token when HUBSPOT_CLIENT_SECRET is set.")
             .Validate(o => Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out _), "HUBSPOT_API_BASE_URL must be an absolute URL.")
             .Validate(o => o.MaxRequestsPer10Seconds is >= 1 and <= 190, "HubSpot__MaxRequestsPer10Seconds must be between 1 and 190.")
-            .Validate(o => o.CacheDuration > TimeSpan.Zero, "HubSpot__CacheDuration must be positive.");
+            .Validate(o => o.CacheDuration > TimeSpan.Zero, "HubSpot__CacheDuration must be positive.")
+            .Validate(o => o.SearchRequestsPerSecond is >= 1 and <= 5, "HubSpot__SearchRequestsPerSecond must be between 1 and 5 (HubSpot's search allows about 4 per second).");
         services.AddSettings<MetricsOptions>(configuration, MetricsOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.EmailsSource) || o.EmailsSource is "aloware" or "hubspot", "Metrics__EmailsSource must be aloware or hubspot (empty: hubspot when HubSpot is configured).");
         services.AddSettings<CaptureOptions>(configuration, CaptureOptions.Section)

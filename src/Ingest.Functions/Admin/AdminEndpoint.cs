@@ -4,6 +4,7 @@ using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Backfill;
 using Ingest.Core.Storage;
 using Ingest.Functions.Http;
+using Ingest.Integrations.HubSpot;
 using Ingest.Integrations.PowerBi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -91,7 +92,7 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Members required", directory.Message, "members");
         }
-        catch (Exception e) when (e is TransientFaultException or PushFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException)
+        catch (Exception e) when (e is TransientFaultException or PushFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException or HubSpotReadSuspectException)
         {
             logger.LogError(e, "Admin run of {Path} failed downstream; a re-run repairs what it left", request.Path.Value);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",

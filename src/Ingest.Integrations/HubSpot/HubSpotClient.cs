@@ -15,10 +15,17 @@ public sealed record HubSpotStage([property: JsonPropertyName("id")] string Id, 
 
 public sealed record HubSpotPipeline([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("stages")] List<HubSpotStage> Stages);
 
+/// <summary>A CRM search filter; <c>IN</c> takes <see cref="Values"/>, the others <see cref="Value"/>.</summary>
+public sealed record HubSpotFilter(
+    [property: JsonPropertyName("propertyName")] string PropertyName,
+    [property: JsonPropertyName("operator")] string Operator,
+    [property: JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Value = null,
+    [property: JsonPropertyName("values"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? Values = null);
+
 public sealed record HubSpotOwner([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("email")] string? Email);
 
 /// <summary>
-/// HubSpot's CRM REST API, typed: batch reads of up to 100 objects, the ticket
+/// HubSpot's CRM REST API, typed: batch reads of up to 100 objects, searches, the ticket
 /// pipelines, the owners. The private-app token, the base URL, the client-side rate limit and the retries
 /// (429 with Retry-After, 5xx) are the HttpClient's handlers; see <c>AddHubSpot</c>.
 /// </summary>
@@ -55,6 +62,33 @@ public sealed class HubSpotClient(HttpClient http)
 
         return found;
     }
+
+    /// <summary>One page of a CRM search: its objects, the total the query matches, and where the next page starts.</summary>
+    public async Task<(IReadOnlyList<HubSpotObject> Objects, int Total, string? After)> SearchAsync(
+        string objectType, IReadOnlyList<HubSpotFilter> filters, string sortProperty, string[] properties, string? after, CancellationToken cancellationToken)
+    {
+        var request = new SearchRequest([new FilterGroup(filters)], properties, [new Sort(sortProperty, "ASCENDING")], 100, after);
+        using var response = await http.PostAsJsonAsync($"crm/v3/objects/{objectType}/search", request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var page = (await response.Content.ReadFromJsonAsync<SearchResults>(cancellationToken))!;
+        return (page.Items, page.Total, page.Paging?.Next?.After);
+    }
+
+    private sealed record SearchRequest(
+        [property: JsonPropertyName("filterGroups")] FilterGroup[] FilterGroups,
+        [property: JsonPropertyName("properties")] string[] Properties,
+        [property: JsonPropertyName("sorts")] Sort[] Sorts,
+        [property: JsonPropertyName("limit")] int Limit,
+        [property: JsonPropertyName("after"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? After);
+
+    private sealed record FilterGroup([property: JsonPropertyName("filters")] IReadOnlyList<HubSpotFilter> Filters);
+
+    private sealed record Sort([property: JsonPropertyName("propertyName")] string PropertyName, [property: JsonPropertyName("direction")] string Direction);
+
+    private sealed record SearchResults(
+        [property: JsonPropertyName("total")] int Total,
+        [property: JsonPropertyName("results")] List<HubSpotObject> Items,
+        [property: JsonPropertyName("paging")] Paging? Paging);
 
     public async Task<IReadOnlyList<HubSpotPipeline>> TicketPipelinesAsync(CancellationToken cancellationToken)
         => (await http.GetFromJsonAsync<Results<HubSpotPipeline>>("crm/v3/pipelines/tickets", cancellationToken))!.Items;

@@ -172,7 +172,7 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
     private static string? Property(HubSpotObject o, string name) => o.Properties.GetValueOrDefault(name);
 
     /// <summary>HubSpot sends times as ISO 8601 or as epoch milliseconds, depending on the property.</summary>
-    private static DateTime? ParseTime(string? value)
+    internal static DateTime? ParseTime(string? value)
         => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime
             : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.UtcDateTime
             : null;

@@ -16,6 +16,10 @@ public sealed class HubSpotAdapter(bool countEmails = true) : IIngestAdapter
 {
     public const string SourceName = "hubspot";
     public const string EmailKind = "email";
+
+    /// <summary>Whether this adapter counts EMAILS; reconciliation follows the same choice.</summary>
+    public bool CountsEmails => countEmails;
+
     public const string TicketKind = "ticket";
 
     private const string EmailType = "0-49";

@@ -31,6 +31,12 @@ public sealed class HubSpotOptions
     /// <summary>How long the owners list and the ticket pipelines are kept before they are read again.</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>NCRONTAB schedule of the daily reconciliation of the previous business day (the timer reads <c>%HubSpot:ReconcileSchedule%</c>).</summary>
+    public string ReconcileSchedule { get; set; } = "0 30 5 * * *";
+
+    /// <summary>CRM search requests per second: HubSpot allows about 4 per token, besides the 10-second budget.</summary>
+    public int SearchRequestsPerSecond { get; set; } = 4;
+
     public bool Configured => !string.IsNullOrWhiteSpace(ClientSecret);
 }
 

@@ -60,6 +60,28 @@ public sealed class DimMetricRollbackValidator : AbstractValidator<DimMetricRoll
     }
 }
 
+public sealed class ReconcileRequestValidator : AbstractValidator<Backfill.ReconcileRequest>
+{
+    public const int MaxDays = 366;
+
+    public ReconcileRequestValidator(DateOnly today)
+    {
+        RuleFor(r => r.From).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
+        RuleFor(r => r.To).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
+        RuleFor(r => r.To).Must((r, to) => Days(r) is >= 0 and < MaxDays).When(r => AdminFormats.TryDate(r.From, out _) && AdminFormats.TryDate(r.To, out _))
+            .WithMessage($"Must be on or after from, and at most {MaxDays} days after it.");
+        RuleFor(r => r.To).Must(to => AdminFormats.TryDate(to, out var date) && date <= today).When(r => AdminFormats.TryDate(r.To, out _))
+            .WithMessage("Must not be in the future (in the business time zone).");
+    }
+
+    private static int Days(Backfill.ReconcileRequest r)
+    {
+        AdminFormats.TryDate(r.From, out var from);
+        AdminFormats.TryDate(r.To, out var to);
+        return to.DayNumber - from.DayNumber;
+    }
+}
+
 public sealed class DimDateSeedValidator : AbstractValidator<DimDateSeedRequest>
 {
     public const int MaxYears = 20;

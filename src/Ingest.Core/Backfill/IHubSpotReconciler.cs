@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Ingest.Core.Admin.Dimensions;
+
+namespace Ingest.Core.Backfill;
+
+/// <summary>Finds in HubSpot's CRM what its webhooks never delivered (DESIGN.md "Contracts: know and recover").</summary>
+public interface IHubSpotReconciler
+{
+    /// <param name="from">First business date, inclusive.</param>
+    /// <param name="to">Last business date, inclusive.</param>
+    Task<ReconcileSummary> ReconcileAsync(DateOnly from, DateOnly to, bool dryRun, string actor, byte[] payload, CancellationToken cancellationToken);
+}
+
+/// <summary>Without HubSpot there is nothing to reconcile: the route answers 404, as HubSpot's webhook does.</summary>
+public sealed class UnconfiguredHubSpotReconciler : IHubSpotReconciler
+{
+    public Task<ReconcileSummary> ReconcileAsync(DateOnly from, DateOnly to, bool dryRun, string actor, byte[] payload, CancellationToken cancellationToken)
+        => throw new AdminNotFoundException("HUBSPOT_CLIENT_SECRET", "HubSpot is not configured here (HUBSPOT_CLIENT_SECRET and HUBSPOT_ACCESS_TOKEN): there is nothing to reconcile.");
+}
+
+public sealed record ReconcileRequest(
+    [property: JsonPropertyName("from")] string? From,
+    [property: JsonPropertyName("to")] string? To,
+    [property: JsonPropertyName("dryRun")] bool DryRun);
+
+public sealed record ReconcileSummary(
+    [property: JsonPropertyName("dryRun")] bool DryRun,
+    [property: JsonPropertyName("from")] string From,
+    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("emails")] ReconcileCounts Emails,
+    [property: JsonPropertyName("cases")] ReconcileCounts Cases);
+
+/// <summary>Per metric: objects the search found, and what counting them did (or, in a dry run, would do).</summary>
+public sealed record ReconcileCounts(
+    [property: JsonPropertyName("found")] int Found,
+    [property: JsonPropertyName("alreadyCounted")] int AlreadyCounted,
+    [property: JsonPropertyName("added")] int Added,
+    [property: JsonPropertyName("gated")] int Gated)
+{
+    public static ReconcileCounts Of(int found, RecoveryRun run) => new(found, run.AlreadyCounted, run.Added, run.Gated);
+}

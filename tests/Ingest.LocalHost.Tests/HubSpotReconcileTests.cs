@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ingest.Integrations.HubSpot;
+using Ingest.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingest.LocalHost.Tests;
+
+/// <summary>
+/// The signed HubSpot reconciliation against the fake CRM's search: it adds exactly what the webhooks never delivered,
+/// dated and attributed as the webhook would have, and a second run adds nothing.
+/// </summary>
+public sealed class HubSpotReconcileTests : IAsyncLifetime
+{
+    private const string Path = "/api/admin/reconcile/hubspot";
+    private static readonly DateTimeOffset At = new(2026, 11, 26, 15, 0, 0, TimeSpan.Zero);
+
+    private FakeHubSpot _hubSpot = null!;
+    private LocalHostFactory _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _hubSpot = await FakeHubSpot.StartAsync();
+        _hubSpot.Owners["11"] = "avery.brooks@example.com";
+        _hubSpot.Owners["12"] = "Jordan.Lee@Example.com";
+        _hubSpot.Owners["13"] = "contractor@example.com";
+        _host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(_hubSpot, new() { ["Ledger:Retention"] = "3650.00:00:00" }));
+        _host.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _host.Dispose();
+        await _hubSpot.DisposeAsync();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> ReconcileAsync(string from, string to, bool dryRun = false)
+    {
+        using var response = await _host.SignedPostAsync(Path, new { from, to, dryRun });
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    private static (int, int, int, int) Counts(JsonElement summary, string metric)
+    {
+        var m = summary.GetProperty(metric);
+        return (m.GetProperty("found").GetInt32(), m.GetProperty("alreadyCounted").GetInt32(), m.GetProperty("added").GetInt32(), m.GetProperty("gated").GetInt32());
+    }
+
+    /// <summary>What the webhooks delivered: email 1 and ticket 7, processed as the redrive processes a captured batch.</summary>
+    private async Task CountAsWebhooksDidAsync()
+    {
+        var pipeline = _host.Services.GetRequiredService<Core.Pipeline.IngestPipeline>();
+        var candidates = new Core.Adapters.EnrichmentCandidate[]
+        {
+            new("hubspot", "email", 1, null, At.UtcDateTime),
+            new("hubspot", "ticket", 7, "4", At.UtcDateTime),
+        };
+        // Exactly what the redrive does with a captured HubSpot batch.
+        await pipeline.ProcessAsync(Core.Adapters.AdapterResult.ToEnrich(candidates, "batch"), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AddsOnlyWhatTheWebhooksNeverDeliveredAndASecondRunAddsNothing()
+    {
+        _hubSpot.AddEmail(1, "11", "EMAIL", At);
+        _hubSpot.AddEmail(2, "11", "INCOMING_EMAIL", At);
+        _hubSpot.AddEmail(3, "12", "EMAIL", At.AddDays(-1));
+        _hubSpot.AddEmail(4, "13", "EMAIL", At); // an owner who is no agent
+        _hubSpot.AddEmail(5, "11", "EMAIL", At.AddDays(-10)); // outside the range
+        _hubSpot.AddTicket(7, "12", "4", At);
+        _hubSpot.AddTicket(8, "12", "2");
+        // Closed on the 25th, reopened, closed again on the 26th: the webhook dates it by its first close.
+        _hubSpot.AddTicketHistory(9, "11", ("1", At.AddDays(-2)), ("4", At.AddDays(-1)), ("2", At.AddHours(-3)), ("4", At));
+        _hubSpot.AddTicket(10, "11", "4", At.AddDays(-16));
+        await CountAsWebhooksDidAsync();
+        Assert.Equal(2, (await _host.RowsAsync("FactEvent")).Length);
+
+        var (status, preview) = await ReconcileAsync("2026-11-24", "2026-11-27", dryRun: true);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((3, 1, 1, 1), Counts(preview, "emails"));
+        Assert.Equal((2, 1, 1, 0), Counts(preview, "cases"));
+        Assert.Equal(2, (await _host.RowsAsync("FactEvent")).Length);
+
+        var (_, applied) = await ReconcileAsync("2026-11-24", "2026-11-27");
+        Assert.Equal((3, 1, 1, 1), Counts(applied, "emails"));
+        Assert.Equal((2, 1, 1, 0), Counts(applied, "cases"));
+        var (_, again) = await ReconcileAsync("2026-11-24", "2026-11-27");
+        Assert.Equal((3, 2, 0, 1), Counts(again, "emails"));
+        Assert.Equal((2, 2, 0, 0), Counts(again, "cases"));
+
+        var facts = (await _host.RowsAsync("FactEvent")).ToDictionary(r => r.GetProperty("EventKey").GetString()!);
+        Assert.Equal(["hubspot#CASES#7", "hubspot#CASES#9", "hubspot#EMAILS#1", "hubspot#EMAILS#3"], facts.Keys.Order());
+        Assert.Equal((102L, 20261125), (facts["hubspot#EMAILS#3"].GetProperty("AgentID").GetInt64(), facts["hubspot#EMAILS#3"].GetProperty("DateKey").GetInt32()));
+        Assert.Equal((101L, 20261125), (facts["hubspot#CASES#9"].GetProperty("AgentID").GetInt64(), facts["hubspot#CASES#9"].GetProperty("DateKey").GetInt32()));
+    }
+
+    [Fact]
+    public async Task AWindowPastTheSearchLimitIsSplitAndSearchesArePaced()
+    {
+        _hubSpot.MaxSearchResults = 3;
+        _host.Services.GetRequiredService<HubSpotSearch>().MaxResultsPerQuery = 3;
+        foreach (var id in Enumerable.Range(100, 10))
+        {
+            _hubSpot.AddEmail(id, "11", "EMAIL", At.AddHours(id - 105));
+        }
+
+        var (status, summary) = await ReconcileAsync("2026-11-26", "2026-11-26");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((10, 0, 10, 0), Counts(summary, "emails"));
+        Assert.Equal(10, (await _host.RowsAsync("FactEvent")).Length);
+        // At most 4 searches a second: any five span a second (less what the network may bunch up).
+        var searches = _hubSpot.Searches.Order().ToArray();
+        Assert.True(searches.Length > 5, $"{searches.Length} searches");
+        Assert.All(Enumerable.Range(0, searches.Length - 4), i => Assert.True(searches[i + 4] - searches[i] >= TimeSpan.FromMilliseconds(750)));
+    }
+
+    [Fact]
+    public async Task ARangeBackwardsOrInTheFutureIs400NamingTheField()
+    {
+        var (backwards, problem) = await ReconcileAsync("2026-11-27", "2026-11-24");
+        var (future, _) = await ReconcileAsync("2026-11-24", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(HttpStatusCode.BadRequest, backwards);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, future);
+    }
+
+    [Fact]
+    public async Task WithoutHubSpotTheRouteIs404()
+    {
+        using var host = new LocalHostFactory();
+        using var response = await host.SignedPostAsync(Path, new { from = "2026-11-24", to = "2026-11-25" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
