@@ -72,6 +72,17 @@ param alowareApiToken string = ''
 @secure()
 param powerBiClientSecret string
 
+@description('When the Power BI client secret expires (yyyy-MM-dd, as Entra shows it); Key Vault then alerts 30 days before. Empty: no expiry alert.')
+param powerBiCredentialExpiresOn string = ''
+
+@description('E-mail address the alerts are sent to.')
+param alertEmail string
+
+@description('Business hours without a fact landing before the "no countable delivery" alert fires.')
+@minValue(1)
+@maxValue(8)
+param quietHoursAlert int = 2
+
 @secure()
 @description('HubSpot app client secret (signs webhook deliveries); empty leaves HubSpot off.')
 param hubSpotClientSecret string = ''
@@ -210,8 +221,25 @@ var secrets = {
 resource vaultSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for secret in filter(items(secrets), s => !empty(s.value)): {
   parent: vault
   name: secret.key
-  properties: { value: secret.value }
+  properties: {
+    value: secret.value
+    attributes: secret.key == 'powerbi-client-secret' && !empty(powerBiCredentialExpiresOn) ? { exp: dateTimeToEpoch('${powerBiCredentialExpiresOn}T00:00:00Z') } : {}
+  }
 }]
+
+module monitoring 'monitoring.bicep' = {
+  name: '${name}-monitoring'
+  params: {
+    name: name
+    location: location
+    insightsId: insights.id
+    alertEmail: alertEmail
+    businessTimeZone: businessTimeZone
+    quietHours: quietHoursAlert
+    vaultId: vault.id
+    secretExpiryKnown: !empty(powerBiCredentialExpiresOn)
+  }
+}
 
 // An app setting that Key Vault fills in at run time; the app's identity reads it (role below).
 func secretRef(vault string, secret string) string => '@Microsoft.KeyVault(VaultName=${vault};SecretName=${secret})'

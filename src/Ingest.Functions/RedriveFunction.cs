@@ -1,3 +1,4 @@
+using Ingest.Core.Telemetry;
 using Azure.Storage.Queues.Models;
 using Ingest.Core.Capture;
 using Ingest.Core.Domain;
@@ -14,7 +15,7 @@ namespace Ingest.Functions;
 /// other failures throw, so the host retries; the last allowed failure poisons it here, with no expiry, before
 /// the host's own move (which would keep it only 7 days).
 /// </summary>
-public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver redriver, IFactSink sink, ILogger<RedriveFunction> logger)
+public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver redriver, IFactSink sink, IngestMetrics metrics, ILogger<RedriveFunction> logger)
 {
     [Function("Redrive")]
     public async Task Run([QueueTrigger(StorageCaptureOptions.QueueName, Connection = "AzureWebJobsStorage")] QueueMessage message, CancellationToken cancellationToken)
@@ -28,8 +29,14 @@ public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver 
             // Whatever failed on the last attempt (a postpone that could not be sent, a body that could not be read),
             // the host's own poison move would keep the message 7 days; ours keeps it until an admin replays it.
             logger.LogError(e, "The last redrive attempt of message {MessageId} failed; moved to the poison queue", message.MessageId);
-            await captures.PoisonAsync(message.MessageText, cancellationToken);
+            await PoisonAsync(message, "unknown", cancellationToken);
         }
+    }
+
+    private async Task PoisonAsync(QueueMessage message, string source, CancellationToken cancellationToken)
+    {
+        await captures.PoisonAsync(message.MessageText, cancellationToken);
+        metrics.Poisoned(source);
     }
 
     private async Task RedriveAsync(QueueMessage message, CancellationToken cancellationToken)
@@ -55,7 +62,7 @@ public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver 
         {
             // Unreadable: retrying cannot help, and the host's own poisoning would let the message expire.
             logger.LogError(e, "A captured delivery cannot be read; moved to the poison queue");
-            await captures.PoisonAsync(message.MessageText, cancellationToken);
+            await PoisonAsync(message, "unknown", cancellationToken);
             return;
         }
 
@@ -69,7 +76,7 @@ public sealed class RedriveFunction(StorageQueueCaptureQueue captures, Redriver 
                 return;
             case RedriveVerdict.Failed when redriver.IsLastAttempt(message.DequeueCount):
                 logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, message.DequeueCount);
-                await captures.PoisonAsync(message.MessageText, cancellationToken);
+                await PoisonAsync(message, envelope.Source, cancellationToken);
                 return;
             case RedriveVerdict.Failed:
                 throw new RedriveFailedException(envelope.RequestId, message.DequeueCount);

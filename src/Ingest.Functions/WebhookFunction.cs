@@ -77,6 +77,7 @@ public sealed class WebhookFunction(
         {
             // A store that hung until the deadline ends in a cancellation of our own: still a 503, not a 500.
             logger.LogError(e, "The capture store failed until the deadline; delivery {RequestId} was refused with 503", envelope.RequestId);
+            metrics.CaptureUnavailable(envelope.Source);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Capture store unavailable", "The delivery could not be stored; nothing was accepted.");
         }
 
@@ -132,6 +133,7 @@ public sealed class WebhookFunction(
     private IActionResult Refuse(string source, string reason)
     {
         logger.LogWarning("Refused a {Source} delivery: {Reason}", source, reason);
+        metrics.Refused(source, reason);
         return Problems.Unauthorized(reason);
     }
 

@@ -1,3 +1,4 @@
+using Ingest.Core.Telemetry;
 using Ingest.Core.Adapters;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
@@ -10,7 +11,7 @@ namespace Ingest.Core.Capture;
 /// Runs captured deliveries through the pipeline again: those whose request was deferred, or whose worker
 /// died. Safe to repeat, because the ledger counts each communication once.
 /// </summary>
-public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFactSink sink, IOptions<CaptureOptions> options, ILogger<Redriver> logger)
+public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFactSink sink, IOptions<CaptureOptions> options, IngestMetrics metrics, ILogger<Redriver> logger)
 {
     /// <summary>Deliveries taken per round: the most one storage queue receive returns.</summary>
     public const int BatchSize = 32;
@@ -105,6 +106,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
                     {
                         logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, delivery.DequeueCount);
                         await queue.MoveToPoisonAsync(delivery, cancellationToken);
+                        metrics.Poisoned(envelope.Source);
                     }
 
                     return false;

@@ -74,7 +74,7 @@ public sealed class IngestPipeline(
         var duplicates = batchDuplicates + ledgerDuplicates + heldElsewhere;
         if (claimed.Count == 0)
         {
-            return Counted(new IngestOutcome(IngestStatus.Processed, 0, duplicates, gated, 0, heldElsewhere));
+            return Counted(new IngestOutcome(IngestStatus.Processed, 0, duplicates, gated.Count, 0, heldElsewhere), [], gated);
         }
 
         var facts = claimed.Select(c => c.Row).ToArray();
@@ -90,12 +90,12 @@ public sealed class IngestPipeline(
 
         // The rows landed: completing must not be cancelled half-way by a caller who went away.
         await ledger.CompleteAsync(claimed, CancellationToken.None);
-        return Counted(new IngestOutcome(IngestStatus.Processed, facts.Length, duplicates, gated, 0, heldElsewhere));
+        return Counted(new IngestOutcome(IngestStatus.Processed, facts.Length, duplicates, gated.Count, 0, heldElsewhere), facts, gated);
     }
 
-    private IngestOutcome Counted(IngestOutcome outcome)
+    private IngestOutcome Counted(IngestOutcome outcome, IReadOnlyList<FactEventRow> landed, IReadOnlyList<FactEventRow> gated)
     {
-        metrics.Counted(outcome);
+        metrics.Counted(outcome, landed, gated);
         return outcome;
     }
 }

@@ -12,7 +12,7 @@ public sealed class RosterGate(IRosterStore roster, IQuarantineStore quarantine,
 {
     private int _warnedEmpty;
 
-    public async Task<(IReadOnlyList<FactEventRow> Allowed, int Gated)> ApplyAsync(
+    public async Task<(IReadOnlyList<FactEventRow> Allowed, IReadOnlyList<FactEventRow> Gated)> ApplyAsync(
         IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
     {
         var agents = await roster.GetAsync(cancellationToken);
@@ -41,6 +41,6 @@ public sealed class RosterGate(IRosterStore roster, IQuarantineStore quarantine,
             logger.LogInformation("Gated {Gated} fact(s) of agent(s) not on the roster: {AgentIds}", gated.Count, gated.Select(r => r.AgentID).Distinct());
         }
 
-        return (allowed, gated?.Count ?? 0);
+        return (allowed, gated ?? []);
     }
 }

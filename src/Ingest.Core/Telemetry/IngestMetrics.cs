@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Ingest.Core.Domain;
 using Ingest.Core.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,11 +23,14 @@ public sealed class IngestMetrics
     private readonly Histogram<long> _rowsPerPost;
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _poisoned;
+    private readonly Meter _meter;
+    private int _circuitObserved;
 
     public IngestMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
-        _deliveries = meter.CreateCounter<long>("ingest.deliveries", "{delivery}", "Deliveries answered, by source and status (processed, deferred, ignored)");
+        var meter = _meter = meters.Create(MeterName);
+        _deliveries = meter.CreateCounter<long>("ingest.deliveries", "{delivery}", "Deliveries answered, by source and status (processed, deferred, ignored, refused with its reason, unavailable)");
         _facts = meter.CreateCounter<long>("ingest.facts.posted", "{fact}", "Facts that landed in FactEvent");
         _duplicates = meter.CreateCounter<long>("ingest.duplicates", "{fact}", "Facts already counted or held by another worker");
         _gated = meter.CreateCounter<long>("ingest.gated", "{fact}", "Facts of agents not on the roster, quarantined");
@@ -35,6 +39,7 @@ public sealed class IngestMetrics
         _rowsPerPost = meter.CreateHistogram<long>("powerbi.rows_per_post", "{row}", "Rows carried by each landed FactEvent POST");
         _throttled = meter.CreateCounter<long>("powerbi.throttled", "{response}", "429 answers from Power BI");
         _retries = meter.CreateCounter<long>("powerbi.retries", "{attempt}", "POST attempts repeated after a 429, 5xx or timeout");
+        _poisoned = meter.CreateCounter<long>("ingest.poisoned", "{delivery}", "Captured deliveries moved to the poison queue, by source");
     }
 
     /// <summary>A webhook request answered: its status (processed, deferred, ignored) and how long it took.</summary>
@@ -45,12 +50,42 @@ public sealed class IngestMetrics
         _requestDuration.Record(duration.TotalMilliseconds, sourceTag);
     }
 
-    /// <summary>What one pass of the pipeline counted, whether from a webhook request, a redrive or a replay.</summary>
-    public void Counted(IngestOutcome outcome)
+    /// <summary>A delivery refused 401 (its reason: wrong_credential, bad_signature, ...): a token out of step with the sender.</summary>
+    public void Refused(string source, string reason)
+        => _deliveries.Add(1, new("source", source), new("status", "refused"), new("reason", reason));
+
+    /// <summary>A delivery answered 503 because the capture store could not keep it.</summary>
+    public void CaptureUnavailable(string source)
+        => _deliveries.Add(1, new("source", source), new("status", "unavailable"));
+
+    /// <summary>A captured delivery moved to the poison queue; <paramref name="source"/> is "unknown" when it cannot be read.</summary>
+    public void Poisoned(string source) => _poisoned.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>Reports <c>powerbi.circuit.open</c> (1 open, 0 closed) from the writer that owns the circuit; the first caller wins.</summary>
+    public void ObserveCircuit(Func<bool> isOpen)
     {
-        _facts.Add(outcome.Facts);
+        if (Interlocked.Exchange(ref _circuitObserved, 1) == 0)
+        {
+            _meter.CreateObservableGauge("powerbi.circuit.open", () => isOpen() ? 1 : 0, "{circuit}", "1 while Power BI's circuit is open and deliveries are postponed");
+        }
+    }
+
+    /// <summary>What one pass of the pipeline counted, whether from a webhook request, a redrive or a replay.</summary>
+    /// <param name="landed">The facts that landed, counted per metric.</param>
+    /// <param name="gated">The facts quarantined, counted per agent, so ops see whom the roster lacks.</param>
+    public void Counted(IngestOutcome outcome, IReadOnlyList<FactEventRow> landed, IReadOnlyList<FactEventRow> gated)
+    {
+        foreach (var metric in landed.GroupBy(f => f.MetricID))
+        {
+            _facts.Add(metric.Count(), new KeyValuePair<string, object?>("metric", metric.Key.ToString()));
+        }
+
+        foreach (var agent in gated.GroupBy(f => f.AgentID))
+        {
+            _gated.Add(agent.Count(), new KeyValuePair<string, object?>("agent", agent.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         _duplicates.Add(outcome.Duplicates);
-        _gated.Add(outcome.Gated);
     }
 
     public void Posted(int rows)

@@ -46,6 +46,7 @@ public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
         ILogger<CoalescingFactWriter> logger, IOptions<LedgerOptions>? ledger = null)
     {
         (_client, _dataset, _limiter, _options, _clock, _metrics, _logger) = (client, dataset, limiter, options.Value.Writer, clock, metrics, logger);
+        metrics.ObserveCircuit(() => RefusingFor > TimeSpan.Zero);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
         // Rows are posted while their ledger claim is surely still held: a claim older than its lease may have
         // been taken over, and posting it then would land the fact twice. A third leaves room for the DimDate

@@ -104,5 +104,5 @@ internal sealed class PipelineHarness
     }
 
     public Redriver Redriver(ICaptureQueue queue, int maxDequeueCount = 5)
-        => new(queue, Pipeline, Sink, Options.Create(new CaptureOptions { MaxDequeueCount = maxDequeueCount }), NullLogger<Redriver>.Instance);
+        => new(queue, Pipeline, Sink, Options.Create(new CaptureOptions { MaxDequeueCount = maxDequeueCount }), Meters.Metrics, NullLogger<Redriver>.Instance);
 }

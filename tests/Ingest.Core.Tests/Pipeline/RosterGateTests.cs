@@ -28,7 +28,7 @@ public class RosterGateTests
         var (allowed, gated) = await gate.ApplyAsync([Row(1, 10), Row(2, 11), Row(3, 12)], CancellationToken.None);
 
         Assert.Equal([10L], allowed.Select(r => r.CommunicationID));
-        Assert.Equal(2, gated);
+        Assert.Equal([11L, 12L], gated.Select(r => r.CommunicationID));
         Assert.Equal([11L, 12L], (await _quarantine.ReadAsync(new HashSet<long> { 2, 3 }, CancellationToken.None)).Select(r => r.CommunicationID).Order());
         Assert.Empty(await _quarantine.ReadAsync(new HashSet<long> { 1 }, CancellationToken.None));
     }
