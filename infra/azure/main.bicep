@@ -80,7 +80,7 @@ param alertEmail string
 
 @description('Business hours without a fact landing before the "no countable delivery" alert fires.')
 @minValue(1)
-@maxValue(8)
+@maxValue(7)
 param quietHoursAlert int = 2
 
 @secure()

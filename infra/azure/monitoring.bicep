@@ -16,7 +16,7 @@ param businessTimeZone string
 
 @description('Business hours (09:00-17:00, Monday to Friday) without a fact landing before the "no deliveries" alert fires.')
 @minValue(1)
-@maxValue(8)
+@maxValue(7)
 param quietHours int
 
 @description('Key Vault holding the Power BI client secret; its SecretNearExpiry event raises an alert.')
@@ -124,7 +124,8 @@ resource rules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for alert 
         }
       ]
     }
-    autoMitigate: true
+    // A poisoned delivery waits until an admin replays it: that alert stays fired until ops resolve it.
+    autoMitigate: alert.key != 'poisoned'
     actions: { actionGroups: [ opsGroup.id ] }
   }
 }]

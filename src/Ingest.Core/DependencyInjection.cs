@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.AddSingleton<DimensionEnsurer>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<Redriver>();
+        services.AddSingleton<DeliveryProcessor>();
 
         services.AddSingleton<AdminRun>();
         services.AddSingleton<FactRecovery>();

@@ -108,11 +108,13 @@ public sealed class AlowareBackfillTests : IDisposable
     }
 
     [Fact]
-    public async Task JsonInsteadOfCsvIs415BeforeAnythingIsRead()
+    public async Task JsonInsteadOfCsvIs415BeforeAnythingIsReadAndUnsignedIs401First()
     {
-        using var response = await _host.SignedPostAsync(Path, Encoding.UTF8.GetBytes("{}"));
+        using var signed = await _host.SignedPostAsync(Path, Encoding.UTF8.GetBytes("{}"));
+        using var unsigned = await _host.CreateClient().PostAsync(Path, new StringContent("{}", Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, signed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
     }
 
     [Fact]

@@ -47,11 +47,13 @@ public sealed partial class MonitoringAgreementTests
     {
         using var services = new ServiceCollection().AddIngestMetrics().BuildServiceProvider();
         var metrics = services.GetRequiredService<IngestMetrics>();
+        var ours = services.GetRequiredService<IMeterFactory>();
         var (names, tags, statuses) = (new HashSet<string>(), new HashSet<string>(), new HashSet<string>());
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == IngestMetrics.MeterName)
+            // Only this provider's meter: other hosts in this test run emit on a meter of the same name.
+            if (instrument.Meter.Name == IngestMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, ours))
             {
                 l.EnableMeasurementEvents(instrument);
             }

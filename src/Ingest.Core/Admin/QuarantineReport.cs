@@ -41,7 +41,7 @@ public sealed class QuarantineReport(IQuarantineStore quarantine, IOwnerDirector
         {
             return await owners.EmailsAsync(cancellationToken);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "Could not read HubSpot's owners; the quarantine listing names owners by id only");
             return new Dictionary<long, string>();

@@ -43,7 +43,8 @@ public sealed class AlowareBackfill(
 
     private async Task<BackfillSummary> CountAsync(byte[] csv, bool dryRun, CancellationToken cancellationToken)
     {
-        var zone = BusinessCalendar.ForZoneId(export.Value.ExportTimeZone ?? businessTime.Value.TimeZone).Zone;
+        var exportZone = export.Value.ExportTimeZone;
+        var zone = BusinessCalendar.ForZoneId(string.IsNullOrWhiteSpace(exportZone) ? businessTime.Value.TimeZone : exportZone).Zone;
         var reader = new AlowareExportReader(zone, _countEmails);
         var counting = await recovery.StartAsync(dryRun, cancellationToken);
         var byName = counting.Roster.Agents.GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)

@@ -48,7 +48,7 @@ public sealed class AlowareExportReader(TimeZoneInfo exportZone, bool countEmail
         var badLines = new HashSet<int>();
         var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            BadDataFound = bad => badLines.Add(bad.Context.Parser!.Row),
+            BadDataFound = bad => badLines.Add(bad.Context.Parser!.RawRow),
             DetectColumnCountChanges = false,
         };
         using var parser = new CsvParser(text, configuration);
@@ -60,8 +60,9 @@ public sealed class AlowareExportReader(TimeZoneInfo exportZone, bool countEmail
         var columns = Columns.From(parser.Record!);
         while (parser.Read())
         {
-            var line = parser.Row;
-            if (badLines.Contains(line))
+            // The line ops see in an editor: a quoted field may span lines, so a record starts where its text starts.
+            var line = parser.RawRow - parser.RawRecord.TrimEnd('\r', '\n').Count(c => c == '\n');
+            if (badLines.Contains(parser.RawRow))
             {
                 yield return new ExportRow(line, ExportRowKind.Error, "the line's quoting is malformed");
                 continue;
@@ -95,9 +96,13 @@ public sealed class AlowareExportReader(TimeZoneInfo exportZone, bool countEmail
             return Error(line, $"{StartedAtColumn} '{startedAt}' does not exist in {exportZone.Id} (the clocks went forward)");
         }
 
+        if (ToUtc(local) is not { } startedAtUtc)
+        {
+            return Error(line, $"{StartedAtColumn} '{startedAt}' is out of range");
+        }
+
         var disposition = Normalise(value(Field.Disposition));
-        var inProgress = disposition is "inprogress" or "1";
-        var (metric, ignored) = Counted(Normalise(value(Field.Type)), inProgress);
+        var (metric, ignored) = Counted(Normalise(value(Field.Type)), disposition);
         if (metric is null)
         {
             return new ExportRow(line, ExportRowKind.Ignored, ignored);
@@ -128,25 +133,38 @@ public sealed class AlowareExportReader(TimeZoneInfo exportZone, bool countEmail
 
         return new ExportRow(line, ExportRowKind.Countable, Communication: new ExportCommunication(
             id, metric.Value, userId, userId is null ? userName : null, DirectionName(Normalise(value(Field.Direction))),
-            DispositionName(disposition), ToUtc(local), duration, talkTime));
+            DispositionName(disposition), startedAtUtc, duration, talkTime));
     }
 
-    /// <summary>The webhook's rules: calls, texts and emails (unless HubSpot counts them) count once they ended.</summary>
-    private (MetricId? Metric, string? Ignored) Counted(string type, bool inProgress) => type switch
-    {
-        "call" or "1" => inProgress ? (null, "a call still in progress") : (MetricId.CALLS, null),
-        "sms" or "2" => inProgress ? (null, "a text still in progress") : (MetricId.TEXTS, null),
-        "email" or "5" when !countEmails => (null, "an email: EMAILS are counted from HubSpot (Metrics__EmailsSource)"),
-        "email" or "5" => inProgress ? (null, "an email still in progress") : (MetricId.EMAILS, null),
-        "" => (null, "no Type"),
-        _ => (null, $"type '{type}' is not counted"),
-    };
+    private static readonly HashSet<string> AppointmentStates =
+        ["appointmentscheduled", "appointmentcompleted", "appointmentcanceled", "appointmentmissed", "9", "10", "11", "14"];
 
-    /// <summary>A wall-clock time that occurs twice (the clocks went back) is the first, daylight, one.</summary>
-    private DateTime ToUtc(DateTime local)
+    /// <summary>
+    /// The webhook's rules: calls, texts and emails (unless HubSpot counts them) count once they ended; an appointment
+    /// state describes an appointment, not how a call ended, so such a call does not count, as on the webhook.
+    /// </summary>
+    private (MetricId? Metric, string? Ignored) Counted(string type, string disposition)
+    {
+        var inProgress = disposition is "inprogress" or "1";
+        return type switch
+        {
+            "call" or "1" when inProgress => (null, "a call still in progress"),
+            "call" or "1" when AppointmentStates.Contains(disposition) => (null, "a call whose disposition is an appointment state"),
+            "call" or "1" => (MetricId.CALLS, null),
+            "sms" or "2" => inProgress ? (null, "a text still in progress") : (MetricId.TEXTS, null),
+            "email" or "5" when !countEmails => (null, "an email: EMAILS are counted from HubSpot (Metrics__EmailsSource)"),
+            "email" or "5" => inProgress ? (null, "an email still in progress") : (MetricId.EMAILS, null),
+            "" => (null, "no Type"),
+            _ => (null, $"type '{type}' is not counted"),
+        };
+    }
+
+    /// <summary>A wall-clock time that occurs twice (the clocks went back) is the first, daylight, one; null past the calendar's ends.</summary>
+    private DateTime? ToUtc(DateTime local)
     {
         var offset = exportZone.IsAmbiguousTime(local) ? exportZone.GetAmbiguousTimeOffsets(local).Max() : exportZone.GetUtcOffset(local);
-        return DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+        var ticks = local.Ticks - offset.Ticks;
+        return ticks is >= 0 and <= 3155378975999999999 ? new DateTime(ticks, DateTimeKind.Utc) : null;
     }
 
     private static string DirectionName(string direction) => direction switch

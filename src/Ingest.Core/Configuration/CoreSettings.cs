@@ -20,7 +20,7 @@ internal static class CoreSettings
             .Validate(o => o.Retention >= TimeSpan.FromDays(1), "Ledger__Retention must be at least one day (e.g. 35.00:00:00).");
 
         services.AddSettings<AlowareExportOptions>(configuration, AlowareExportOptions.Section)
-            .Validate(o => o.ExportTimeZone is null || TryFindZone(o.ExportTimeZone), "Aloware__ExportTimeZone must be an IANA time zone id known to this machine, such as America/New_York.");
+            .Validate(o => string.IsNullOrWhiteSpace(o.ExportTimeZone) || TryFindZone(o.ExportTimeZone), "Aloware__ExportTimeZone must be an IANA time zone id known to this machine, such as America/New_York.");
 
         AddAdmin(services, configuration);
         services.AddSettings<HubSpotOptions>(configuration, HubSpotOptions.Section)

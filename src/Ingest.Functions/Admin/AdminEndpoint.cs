@@ -47,19 +47,19 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
     }
 
     /// <summary>
-    /// An admin request whose body is a file, not JSON (an export): the media type is checked before anything is
-    /// read, the body is read up to <paramref name="maxBytes"/> and authenticated, then <paramref name="run"/> answers.
+    /// An admin request whose body is a file, not JSON (an export): the credential's headers and then the media type
+    /// are checked before anything is read, the body is read up to <paramref name="maxBytes"/> and its signature
+    /// verified, then <paramref name="run"/> answers.
     /// </summary>
     public async Task<IActionResult> HandleUploadAsync<TResult>(
         HttpRequest request, string mediaType, long maxBytes, Func<byte[], string, Task<TResult>> run, CancellationToken cancellationToken)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var sent) || !string.Equals(sent.MediaType.Value, mediaType, StringComparison.OrdinalIgnoreCase))
-        {
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send the file as Content-Type: {mediaType}.", "Content-Type", reason: "unsupported_media_type");
-        }
+        IActionResult? WrongMediaType()
+            => MediaTypeHeaderValue.TryParse(request.ContentType, out var sent) && string.Equals(sent.MediaType.Value, mediaType, StringComparison.OrdinalIgnoreCase)
+                ? null
+                : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the file as Content-Type: {mediaType}.", "Content-Type", reason: "unsupported_media_type");
 
-        var (payload, actor, refusal) = await admin.AuthenticateAsync(request, maxBytes, cancellationToken);
+        var (payload, actor, refusal) = await admin.AuthenticateAsync(request, maxBytes, cancellationToken, WrongMediaType);
         if (refusal is not null)
         {
             logger.LogWarning("Refused an admin request to {Path}", request.Path.Value);
@@ -92,7 +92,8 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Members required", directory.Message, "members");
         }
-        catch (Exception e) when (e is TransientFaultException or PushFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException or HubSpotReadSuspectException)
+        catch (Exception e) when (e is TransientFaultException or PushFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException
+            or HubSpotReadSuspectException or Polly.ExecutionRejectedException or (TaskCanceledException and { InnerException: TimeoutException }))
         {
             logger.LogError(e, "Admin run of {Path} failed downstream; a re-run repairs what it left", request.Path.Value);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",

@@ -9,7 +9,8 @@ namespace Ingest.Functions.Admin;
 
 /// <summary>
 /// The one place admin functions read a signed request: the peer first (an address off the allowlist costs no
-/// read), then at most <see cref="MaxBodyBytes"/> of raw body, then the signature headers. Refusals are audited,
+/// read), then the credential's headers (missing, stale or malformed ones cost no read either), then at most
+/// <see cref="MaxBodyBytes"/> of raw body, then the signature over it. Refusals are audited,
 /// at most one entry per caller and reason a minute, so a flood of forgeries cannot flood the audit table.
 /// </summary>
 public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit, TimeProvider clock)
@@ -25,7 +26,9 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
         => AuthenticateAsync(request, MaxBodyBytes, cancellationToken);
 
     /// <param name="maxBodyBytes">The largest body this endpoint reads (an export may be far above the JSON bodies' limit).</param>
-    public async Task<(byte[] Body, string? Actor, IActionResult? Refusal)> AuthenticateAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
+    /// <param name="beforeReading">A check of the request's own headers (its media type), run once the credential's headers pass and before the body is read.</param>
+    public async Task<(byte[] Body, string? Actor, IActionResult? Refusal)> AuthenticateAsync(
+        HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken, Func<IActionResult?>? beforeReading = null)
     {
         var headers = request.Headers;
         var peer = request.HttpContext.Connection.RemoteIpAddress;
@@ -34,6 +37,17 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
         if (!authenticator.IsAllowedAddress(peer, forwardedFor))
         {
             return await RefuseAsync(request, authenticator.ClientAddress(peer, forwardedFor), "ip_not_allowed", cancellationToken);
+        }
+
+        if (authenticator.CheckHeaders(headers["X-Admin-Timestamp"].FirstOrDefault(), headers["X-Admin-Nonce"].FirstOrDefault(),
+                string.Join(' ', headers["X-Admin-Signature"].ToArray()), headers["X-Admin-Api-Key"].FirstOrDefault()) is { } reason)
+        {
+            return await RefuseAsync(request, authenticator.ClientAddress(peer, forwardedFor), reason, cancellationToken);
+        }
+
+        if (beforeReading?.Invoke() is { } refusedUnread)
+        {
+            return ([], null, refusedUnread);
         }
 
         if (request.ContentLength > maxBodyBytes || await ReadAtMostAsync(request.Body, maxBodyBytes, cancellationToken) is not { } body)

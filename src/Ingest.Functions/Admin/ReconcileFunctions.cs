@@ -1,22 +1,25 @@
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Backfill;
+using Ingest.Core.Configuration;
 using Ingest.Core.Time;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ingest.Functions.Admin;
 
 /// <summary>HubSpot reconciliation: on demand (signed), and daily for the previous business day on <c>HubSpot__ReconcileSchedule</c>.</summary>
-public sealed class ReconcileFunctions(AdminEndpoint endpoint, IHubSpotReconciler reconciler, BusinessCalendar calendar, TimeProvider clock, ILogger<ReconcileFunctions> logger)
+public sealed class ReconcileFunctions(
+    AdminEndpoint endpoint, IHubSpotReconciler reconciler, BusinessCalendar calendar, IOptions<LedgerOptions> ledger, TimeProvider clock, ILogger<ReconcileFunctions> logger)
 {
     public const string Actor = "timer:daily-hubspot-reconcile";
 
     [Function("AdminReconcileHubSpot")]
     public Task<IActionResult> Reconcile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/reconcile/hubspot")] HttpRequest request, CancellationToken cancellationToken)
-        => endpoint.HandleAsync<ReconcileRequest, ReconcileSummary>(request, new ReconcileRequestValidator(calendar.Today(clock)), null,
+        => endpoint.HandleAsync<ReconcileRequest, ReconcileSummary>(request, Validator(), null,
             (body, actor, payload, ct) => reconciler.ReconcileAsync(Date(body.From), Date(body.To), body.DryRun, actor, payload, ct), cancellationToken);
 
     [Function("DailyHubSpotReconcile")]
@@ -33,6 +36,13 @@ public sealed class ReconcileFunctions(AdminEndpoint endpoint, IHubSpotReconcile
         {
             logger.LogInformation("Daily HubSpot reconciliation skipped: {Reason}", notConfigured.Message);
         }
+    }
+
+    /// <summary>Dates up to today, and no earlier than the ledger remembers (with a day's margin for the time zone).</summary>
+    private ReconcileRequestValidator Validator()
+    {
+        var today = calendar.Today(clock);
+        return new ReconcileRequestValidator(today, today.AddDays(1 - (int)Math.Floor(ledger.Value.Retention.TotalDays)));
     }
 
     /// <summary>The last weekday before today through yesterday: on a Monday, Friday to Sunday.</summary>

@@ -59,6 +59,8 @@ public sealed class AlowareExportReaderTests
     [InlineData("2", "completed", MetricId.TEXTS)]
     [InlineData("email", "completed", MetricId.EMAILS)]
     [InlineData("5", "", MetricId.EMAILS)]
+    [InlineData("call", "Appointment Scheduled", null)]
+    [InlineData("1", "10", null)]
     [InlineData("fax", "completed", null)]
     [InlineData("", "completed", null)]
     public void CountsWhatTheWebhookCounts(string type, string disposition, MetricId? metric)
@@ -89,11 +91,25 @@ public sealed class AlowareExportReaderTests
     }
 
     [Fact]
-    public void AQuotedLineSpanningTwoLinesCountsAsOneRecordAndBlankLinesAreSkipped()
+    public void AQuotedLineSpanningTwoLinesCountsAsOneRecordAndLinesAreTheFilesLines()
     {
-        var rows = Read("Communication ID,Started At,Type,User ID,Notes\n1,2026-11-24 10:00,call,101,\"two\nlines, and a comma\"\n\n2,2026-11-24 11:00,sms,101,\n");
+        var rows = Read("Communication ID,Started At,Type,User ID,Notes\n1,2026-11-24 10:00,call,101,\"two\nlines, and a comma\"\n\n2,2026-11-24 11:00,sms,101,\n3,2026-11-31 11:00,sms,101,\n");
 
-        Assert.Equal([1L, 2L], rows.Select(r => r.Communication!.Id));
+        Assert.Equal([1L, 2L], rows.Where(r => r.Kind == ExportRowKind.Countable).Select(r => r.Communication!.Id));
+        Assert.Equal([2, 5, 6], rows.Select(r => r.Line));
+    }
+
+    [Theory]
+    [InlineData("9999-12-31 23:59:59")]
+    [InlineData("1/1/0001 12:00 AM")]
+    public void ATimeAtTheCalendarsEndsIsAnErrorNotACrash(string startedAt)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var west = new AlowareExportReader(NewYork, true).Read(new MemoryStream(Encoding.UTF8.GetBytes($"Communication ID,Started At,Type,User ID\n1,{startedAt},call,101"))).Single();
+        var east = new AlowareExportReader(zone, true).Read(new MemoryStream(Encoding.UTF8.GetBytes($"Communication ID,Started At,Type,User ID\n1,{startedAt},call,101"))).Single();
+
+        Assert.Contains(ExportRowKind.Error, new[] { west.Kind, east.Kind });
+        Assert.All(new[] { west, east }, r => Assert.True(r.Kind is ExportRowKind.Error or ExportRowKind.Countable));
     }
 
     [Theory]

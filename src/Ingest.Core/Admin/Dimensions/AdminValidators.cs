@@ -64,9 +64,13 @@ public sealed class ReconcileRequestValidator : AbstractValidator<Backfill.Recon
 {
     public const int MaxDays = 366;
 
-    public ReconcileRequestValidator(DateOnly today)
+    /// <param name="earliest">The first date the ledger still remembers (today less <c>Ledger__Retention</c>): before it, a
+    /// fact the webhooks counted may be forgotten and would be counted again.</param>
+    public ReconcileRequestValidator(DateOnly today, DateOnly earliest)
     {
         RuleFor(r => r.From).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
+        RuleFor(r => r.From).Must(d => AdminFormats.TryDate(d, out var from) && from >= earliest).When(r => AdminFormats.TryDate(r.From, out _))
+            .WithMessage($"Must be on or after {earliest:yyyy-MM-dd}: the ledger remembers what was counted for Ledger__Retention only, so older facts could be counted twice.");
         RuleFor(r => r.To).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
         RuleFor(r => r.To).Must((r, to) => Days(r) is >= 0 and < MaxDays).When(r => AdminFormats.TryDate(r.From, out _) && AdminFormats.TryDate(r.To, out _))
             .WithMessage($"Must be on or after from, and at most {MaxDays} days after it.");
