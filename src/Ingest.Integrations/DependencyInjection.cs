@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2;
 using Azure.Core;
 using Azure.Identity;
 using Ingest.Core.Configuration;

@@ -1,7 +1,6 @@
 using Ingest.Core.Configuration;
 using Ingest.Functions;
 using Ingest.PowerBiEmulator;
-using Microsoft.Extensions.Options;
 
 namespace Ingest.LocalHost;
 

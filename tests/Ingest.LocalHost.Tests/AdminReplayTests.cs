@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Ingest.Core.Admin;
 
 namespace Ingest.LocalHost.Tests;
 

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Ingest.PowerBiEmulator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingest.LocalHost.Tests;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Ingest.Integrations.DynamoDb;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Ingest.Testing;
 

@@ -5,7 +5,6 @@ using Ingest.Core.Backfill;
 using Ingest.Core.Storage;
 using Ingest.Functions.Http;
 using Ingest.Integrations.HubSpot;
-using Ingest.Integrations.PowerBi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;

@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using Azure.Identity;
 using Ingest.Core.Capture;
 using Ingest.Core.Configuration;

@@ -3,7 +3,6 @@ using Ingest.Core.Adapters;
 using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Backfill;
-using Ingest.Core.Domain;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
 using Ingest.Core.Time;

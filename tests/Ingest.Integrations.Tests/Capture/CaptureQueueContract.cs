@@ -3,7 +3,6 @@ using Azure.Storage.Queues;
 using Ingest.Core.Capture;
 using Ingest.Core.Domain;
 using Ingest.Integrations.Capture;
-using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.Tests.Capture;
 

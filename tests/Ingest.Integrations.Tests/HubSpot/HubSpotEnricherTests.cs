@@ -2,7 +2,6 @@ using Ingest.Core;
 using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
-using Ingest.Integrations;
 using Ingest.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using System.Net;
 using Ingest.Core.Domain;
 using Ingest.Core.Embedded;
 using Ingest.Integrations.PowerBi;

@@ -1,7 +1,6 @@
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Ingest.Integrations.PowerBi;
-using Ingest.PowerBiEmulator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
