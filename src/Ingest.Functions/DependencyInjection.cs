@@ -3,6 +3,7 @@ using Ingest.Core.Configuration;
 using Ingest.Functions.Configuration;
 using Ingest.Functions.Http;
 using Ingest.Functions.Logging;
+using Ingest.Functions.Telemetry;
 using Ingest.Integrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using Ingest.Core.Configuration;
 using Ingest.Functions;
-using Ingest.Functions.Logging;
+using Ingest.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,5 @@
 using Azure.Core;
-using Ingest.Functions.Logging;
+using Ingest.Functions.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;

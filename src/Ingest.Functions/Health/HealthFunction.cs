@@ -1,9 +1,8 @@
-using Ingest.Functions.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace Ingest.Functions;
+namespace Ingest.Functions.Health;
 
 /// <summary>
 /// <c>GET /api/health</c>: each dependency's reachability, the FactEvent writer's state, no secrets; cached for

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 
-namespace Ingest.Functions.Logging;
+namespace Ingest.Functions.Telemetry;
 
 /// <summary>
 /// OpenTelemetry for the worker when Application Insights is configured: the Functions worker's traces, the
