@@ -359,6 +359,7 @@ var appSettings = [
   { name: 'PowerBi__Writer__BreakerOpenFor', value: '00:00:30' }
   { name: 'PowerBi__Writer__SharedBudget', value: string(sharedPushBudget) }
   { name: 'DynamoDb__Enabled', value: 'true' }
+  { name: 'DynamoDb__AllowInMemory', value: 'false' }
   { name: 'DynamoDb__Region', value: awsRegion }
   { name: 'DynamoDb__TableName', value: dynamoTableName }
   { name: 'DynamoDb__RosterCacheDuration', value: '00:00:30' }

@@ -38,6 +38,25 @@ public class SettingsValidationTests
         Assert.Equal("ingeststore", host.Services.GetRequiredService<IOptions<Integrations.Capture.StorageCaptureOptions>>().Value.AccountName);
     }
 
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("false", "false", true)]
+    [InlineData("true", null, false)]
+    [InlineData(null, "true", false)]
+    public void TheFunctionsAppRefusesInMemoryStateUnlessToldItIsATest(string? enabled, string? allowInMemory, bool refused)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DynamoDb:Enabled"] = enabled,
+            ["DynamoDb:AllowInMemory"] = allowInMemory,
+        }).Build();
+
+        var refusal = SettingsBinding.Read<Integrations.DynamoDb.DynamoDbOptions>(configuration, Integrations.DynamoDb.DynamoDbOptions.Section).RefusalForFunctionsApp();
+
+        Assert.Equal(refused, refusal is not null);
+        Assert.True(refusal is null || refusal.Contains("DynamoDb__Enabled=true", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void GoodSettingsValidate()
     {
