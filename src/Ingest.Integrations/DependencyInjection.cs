@@ -84,11 +84,14 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>A service principal when tenant, client and secret are set; otherwise DefaultAzureCredential (managed identity in Azure).</summary>
+    /// <summary>
+    /// A service principal when tenant, client and secret are set; a managed identity named by <c>PowerBi__ClientId</c>
+    /// when only the id is; otherwise the app's own identity.
+    /// </summary>
     private static TokenCredential CreateCredential(PowerBiOptions options)
-        => !string.IsNullOrEmpty(options.ClientSecret)
-            ? new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret)
-            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId });
+        => !string.IsNullOrEmpty(options.ClientSecret) ? new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret)
+            : !string.IsNullOrEmpty(options.ClientId) ? new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId })
+            : AppIdentity.Credential;
 
     /// <summary>
     /// DynamoDB for the ledger and every stored record when <c>DynamoDb__Enabled</c> is true; otherwise the

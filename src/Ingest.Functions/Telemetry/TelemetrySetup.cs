@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Ingest.Core.Telemetry;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -33,7 +32,7 @@ public static class TelemetrySetup
             .UseAzureMonitorExporter(exporter =>
             {
                 exporter.ConnectionString = connectionString;
-                exporter.Credential = credential ?? new DefaultAzureCredential();
+                exporter.Credential = credential ?? Integrations.AppIdentity.Credential;
             });
         return true;
     }

@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Azure.Identity;
 using Ingest.Core.Capture;
 using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
@@ -45,7 +44,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             return;
         }
 
-        var identity = new DefaultAzureCredential();
+        var identity = AppIdentity.Credential;
         _queue = new QueueClient(new Uri($"https://{settings.AccountName}.queue.core.windows.net/{StorageCaptureOptions.QueueName}"), identity, queueOptions);
         _poison = new QueueClient(new Uri($"https://{settings.AccountName}.queue.core.windows.net/{StorageCaptureOptions.PoisonQueueName}"), identity, queueOptions);
         _blobs = new BlobContainerClient(new Uri($"https://{settings.AccountName}.blob.core.windows.net/{settings.BlobContainer}"), identity);
