@@ -80,6 +80,11 @@ public static class DependencyInjection
         services.AddSingleton<IFactSink>(sp => direct
             ? new Core.Pipeline.DirectFactSink(new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), limiter: null))
             : sp.GetRequiredService<CoalescingFactWriter>());
+        if (!direct)
+        {
+            services.AddSingleton<IWriterStats>(sp => sp.GetRequiredService<CoalescingFactWriter>());
+        }
+
         services.AddSingleton<IDependencyProbe, PowerBiProbe>();
         return services;
     }

@@ -1,6 +1,6 @@
-using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
 using Ingest.Functions.Health;
+using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -20,7 +20,7 @@ public sealed class HealthReporterTests
     [Fact]
     public async Task TheCaptureStoreDownMakesTheAppUnavailable()
     {
-        var reporter = new HealthReporter([Probe("captureQueue", optional: false, new TimeoutException()).Object, Probe("powerBi", optional: true).Object], Mock.Of<IFactSink>(), TimeProvider.System);
+        var reporter = new HealthReporter([Probe("captureQueue", optional: false, new TimeoutException()).Object, Probe("powerBi", optional: true).Object], [], TimeProvider.System);
 
         var report = await reporter.ReportAsync(CancellationToken.None);
 
@@ -30,11 +30,23 @@ public sealed class HealthReporterTests
     }
 
     [Fact]
+    public async Task AnOpenCircuitDegradesAndTheWritersCountersAreReported()
+    {
+        var writer = Mock.Of<IWriterStats>(w => w.Stats() == new WriterStats(7, 70, 1, 2, 0, 0, 0, true, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
+        var reporter = new HealthReporter([Probe("captureQueue", optional: false).Object], [writer], TimeProvider.System);
+
+        var report = await reporter.ReportAsync(CancellationToken.None);
+
+        Assert.Equal("degraded", report.Status);
+        Assert.Equal(7, report.Writer!.Posts);
+    }
+
+    [Fact]
     public async Task ProbesRunAgainOnlyAfterTheCacheExpires()
     {
         var clock = new FakeTimeProvider();
         var dynamo = Probe("dynamodb", optional: true);
-        var reporter = new HealthReporter([dynamo.Object], Mock.Of<IFactSink>(), clock);
+        var reporter = new HealthReporter([dynamo.Object], [], clock);
 
         await reporter.ReportAsync(CancellationToken.None);
         clock.Advance(HealthReporter.CacheFor - TimeSpan.FromSeconds(1));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
 using Ingest.Integrations.PowerBi;
 
@@ -18,7 +17,7 @@ public sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IRead
 /// Probes every dependency in parallel (each within <see cref="ProbeTimeout"/>) and keeps the report for
 /// <see cref="CacheFor"/>, so a monitor polling health cannot load DynamoDB, storage or Power BI.
 /// </summary>
-public sealed class HealthReporter(IEnumerable<IDependencyProbe> probes, IFactSink sink, TimeProvider clock)
+public sealed class HealthReporter(IEnumerable<IDependencyProbe> probes, IEnumerable<IWriterStats> writers, TimeProvider clock)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -42,7 +41,7 @@ public sealed class HealthReporter(IEnumerable<IDependencyProbe> probes, IFactSi
             }
 
             var dependencies = await Task.WhenAll(probes.Select(ProbeAsync));
-            var writer = (sink as CoalescingFactWriter)?.Stats();
+            var writer = writers.FirstOrDefault()?.Stats();
             var status = dependencies.Any(d => !d.Reachable && !d.Optional) ? "unavailable"
                 : dependencies.Any(d => !d.Reachable) || writer is { CircuitOpen: true } ? "degraded"
                 : "ok";

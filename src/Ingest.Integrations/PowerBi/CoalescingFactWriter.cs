@@ -17,7 +17,7 @@ namespace Ingest.Integrations.PowerBi;
 /// jitter; 400/413 split the batch to isolate the bad caller; every retry is bounded, a circuit breaker stops
 /// calls to a dead endpoint, and a full queue refuses at once rather than growing without bound.
 /// </summary>
-public sealed class CoalescingFactWriter : IFactSink, IAsyncDisposable
+public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDisposable
 {
     private sealed record Submission(byte[][] Rows, TaskCompletionSource Done, DateTimeOffset EnqueuedAt);
 

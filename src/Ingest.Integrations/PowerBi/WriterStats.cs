@@ -16,3 +16,9 @@ public sealed record WriterStats(
 {
     public double RowsPerPost => Posts == 0 ? 0 : (double)Rows / Posts;
 }
+
+/// <summary>What the FactEvent writer reports of itself, for health; none is registered when facts go out directly.</summary>
+public interface IWriterStats
+{
+    WriterStats Stats();
+}
