@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Capture;
 using Ingest.Core.Storage;
 using Ingest.Testing;
@@ -55,26 +52,12 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
 
     private static long Ms(int minutes) => At.AddMinutes(minutes).ToUnixTimeMilliseconds();
 
-    private async Task<HttpResponseMessage> PostAsync(string body, string? signature = null, long? timestamp = null)
-    {
-        var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhook/hubspot") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-HubSpot-Request-Timestamp", ts);
-        request.Headers.Add("X-HubSpot-Signature-v3", signature ?? Convert.ToBase64String(HubSpotSignature.V3(Secret, "POST", PublicUrl, Encoding.UTF8.GetBytes(body), ts)));
-        return await _host.CreateClient().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string body, string? signature = null, long? timestamp = null) => _host.PostHubSpotAsync(body, signature, timestamp);
 
     /// <summary>Waits until nothing is left captured, then returns FactEvent's HubSpot rows.</summary>
     private async Task<JsonElement[]> SettledRowsAsync()
     {
-        var queue = (InMemoryCaptureQueue)_host.Services.GetRequiredService<ICaptureQueue>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (queue.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-
-        Assert.Equal(0, queue.Count);
+        await _host.WaitUntilSettledAsync();
         return (await _host.RowsAsync("FactEvent")).Where(r => r.GetProperty("Source").GetString() == "hubspot").ToArray();
     }
 

@@ -25,7 +25,12 @@ public sealed class HubSpotReconcileTests : IAsyncLifetime
         _hubSpot.Owners["11"] = "avery.brooks@example.com";
         _hubSpot.Owners["12"] = "Jordan.Lee@Example.com";
         _hubSpot.Owners["13"] = "contractor@example.com";
-        _host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(_hubSpot, new() { ["Ledger:Retention"] = "3650.00:00:00" }));
+        _host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(_hubSpot, new()
+        {
+            ["Ledger:Retention"] = "3650.00:00:00",
+            ["Capture:RedriveDelay"] = "00:00:01",
+            ["Capture:PollInterval"] = "00:00:00.200",
+        }));
         _host.CreateClient();
     }
 
@@ -47,17 +52,14 @@ public sealed class HubSpotReconcileTests : IAsyncLifetime
         return (m.GetProperty("found").GetInt32(), m.GetProperty("alreadyCounted").GetInt32(), m.GetProperty("added").GetInt32(), m.GetProperty("gated").GetInt32());
     }
 
-    /// <summary>What the webhooks delivered: email 1 and ticket 7, processed as the redrive processes a captured batch.</summary>
+    /// <summary>What HubSpot's webhooks delivered: email 1's creation and ticket 7's close, signed; the redrive counts them.</summary>
     private async Task CountAsWebhooksDidAsync()
     {
-        var pipeline = _host.Services.GetRequiredService<Core.Pipeline.IngestPipeline>();
-        var candidates = new Core.Adapters.EnrichmentCandidate[]
-        {
-            new("hubspot", "email", 1, null, At.UtcDateTime),
-            new("hubspot", "ticket", 7, "4", At.UtcDateTime),
-        };
-        // Exactly what the redrive does with a captured HubSpot batch.
-        await pipeline.ProcessAsync(Core.Adapters.AdapterResult.ToEnrich(candidates, "batch"), CancellationToken.None);
+        var occurredAt = At.ToUnixTimeMilliseconds();
+        var batch = $$"""[{"eventId":1,"subscriptionId":1,"portalId":62515,"occurredAt":{{occurredAt}},"subscriptionType":"object.creation","objectTypeId":"0-49","attemptNumber":0,"objectId":1,"changeSource":"CRM"},{"eventId":74,"subscriptionId":2,"portalId":62515,"occurredAt":{{occurredAt}},"subscriptionType":"ticket.propertyChange","attemptNumber":0,"objectId":7,"propertyName":"hs_pipeline_stage","propertyValue":"4","changeSource":"CRM"}]""";
+        using var response = await _host.PostHubSpotAsync(batch);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await _host.WaitUntilSettledAsync();
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingest.LocalHost.Tests;
 
@@ -73,6 +74,29 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
         ["HUBSPOT_ACCESS_TOKEN"] = Testing.FakeHubSpot.Token,
         ["HUBSPOT_API_BASE_URL"] = hubSpot.BaseAddress.ToString(),
     };
+
+    /// <summary>A HubSpot delivery signed (v3) as HubSpot signs it for <see cref="HubSpotPublicUrl"/>, unless a test forges it.</summary>
+    public async Task<HttpResponseMessage> PostHubSpotAsync(string body, string? signature = null, long? timestamp = null)
+    {
+        var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhook/hubspot") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-HubSpot-Request-Timestamp", ts);
+        request.Headers.Add("X-HubSpot-Signature-v3", signature ?? Convert.ToBase64String(Core.Adapters.HubSpot.HubSpotSignature.V3(HubSpotSecret, "POST", HubSpotPublicUrl, Encoding.UTF8.GetBytes(body), ts)));
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>Waits until the in-memory capture queue is empty (the redrive settled everything), at most a minute.</summary>
+    public async Task WaitUntilSettledAsync()
+    {
+        var queue = (Core.Capture.InMemoryCaptureQueue)Services.GetRequiredService<Core.Capture.ICaptureQueue>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (queue.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Xunit.Assert.Equal(0, queue.Count);
+    }
 
     public static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "aloware", name));
 }
