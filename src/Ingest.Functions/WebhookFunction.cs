@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ingest.Core.Capture;
 using Ingest.Core.Telemetry;
 using Ingest.Functions.Configuration;
@@ -21,6 +22,7 @@ public sealed class WebhookFunction(
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhook/{source}")] HttpRequest request, string source, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         if (!deliveries.Accepts(source))
         {
             return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"No webhook source named '{source}'.", "source");
@@ -42,7 +44,7 @@ public sealed class WebhookFunction(
             return Refuse(source, signatureReason);
         }
 
-        var result = await deliveries.AcceptAsync(envelope, options.Value.ProcessingDeadline, cancellationToken);
+        var result = await deliveries.AcceptAsync(envelope, options.Value.ProcessingDeadline, started, cancellationToken);
         return result.Verdict switch
         {
             DeliveryVerdict.Malformed => Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", result.Reason!, "body"),

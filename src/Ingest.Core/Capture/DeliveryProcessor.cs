@@ -34,9 +34,9 @@ public sealed class DeliveryProcessor(
     public bool Accepts(string source) => pipeline.Accepts(source);
 
     /// <param name="processingDeadline">How long the caller may wait for the facts to land before the answer is <c>deferred</c>.</param>
-    public async Task<DeliveryResult> AcceptAsync(IngestEnvelope envelope, TimeSpan processingDeadline, CancellationToken cancellationToken)
+    /// <param name="started">When the request arrived (<see cref="Stopwatch.GetTimestamp"/>): the duration reported covers reading and authenticating it too.</param>
+    public async Task<DeliveryResult> AcceptAsync(IngestEnvelope envelope, TimeSpan processingDeadline, long started, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         using var requestScope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = envelope.Source, ["RequestId"] = envelope.RequestId });
         var classified = pipeline.Classify(envelope);
         using var eventScope = logger.BeginScope(new Dictionary<string, object?> { ["Event"] = classified.EventName, ["CommunicationId"] = classified.CommunicationId });

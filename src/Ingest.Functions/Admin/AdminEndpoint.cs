@@ -32,8 +32,7 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         var (payload, actor, refusal) = await admin.AuthenticateAsync(request, cancellationToken);
         if (refusal is not null)
         {
-            logger.LogWarning("Refused an admin request to {Path}", request.Path.Value);
-            return refusal;
+            return Refused(request, refusal);
         }
 
         var (body, problem) = await ReadBodyAsync(payload, validator, whenEmpty, cancellationToken);
@@ -61,11 +60,18 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         var (payload, actor, refusal) = await admin.AuthenticateAsync(request, maxBytes, cancellationToken, WrongMediaType);
         if (refusal is not null)
         {
-            logger.LogWarning("Refused an admin request to {Path}", request.Path.Value);
-            return refusal;
+            return Refused(request, refusal);
         }
 
         return await AnswerAsync(request, () => run(payload, actor!));
+    }
+
+    /// <summary>Logged with its reason code only: never a header value or the body.</summary>
+    private IActionResult Refused(HttpRequest request, IActionResult refusal)
+    {
+        var reason = ((refusal as ObjectResult)?.Value as ProblemDetails)?.Extensions.TryGetValue("reason", out var code) == true ? code : null;
+        logger.LogWarning("Refused an admin request to {Path}: {Reason}", request.Path.Value, reason ?? (refusal as ObjectResult)?.StatusCode);
+        return refusal;
     }
 
     /// <summary>The run's result, or a problem+json saying what to do: 409 for a conflict, 503 when a dependency failed.</summary>

@@ -8,7 +8,7 @@ namespace Ingest.LocalHost.Tests.Durability;
 /// Local, Azurite and the standalone emulator, a seeded schedule of combined faults, checked from outside.
 /// The long runs over several seeds are in docs/benchmarks.md.
 /// </summary>
-[Collection(RealDependenciesCollection.Name)]
+[Collection(FaultCampaignDependenciesCollection.Name)]
 [Trait("Category", "Slow")]
 public sealed class FaultCampaignTests(RealDependencies real, ITestOutputHelper output)
 {

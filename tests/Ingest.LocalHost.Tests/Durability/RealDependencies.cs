@@ -27,3 +27,13 @@ public sealed class RealDependenciesCollection : ICollectionFixture<RealDependen
 {
     public const string Name = "DynamoDB Local and Azurite";
 }
+
+/// <summary>
+/// The fault campaign's own DynamoDB Local and Azurite (it uses the product's fixed queue names), so the campaign
+/// runs beside the durability tests instead of after them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class FaultCampaignDependenciesCollection : ICollectionFixture<RealDependencies>
+{
+    public const string Name = "The fault campaign's DynamoDB Local and Azurite";
+}
