@@ -8,6 +8,7 @@ namespace Ingest.Functions.Tests;
 /// <c>dotnet publish</c> of the Functions app gives a folder that zip-deploys: the worker, host.json, and a
 /// functions.metadata that names every function the host must index.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PublishTests
 {
     private static readonly string[] Functions =

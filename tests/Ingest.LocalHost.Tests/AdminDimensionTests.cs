@@ -313,6 +313,7 @@ public abstract class AdminDimensionTests : IDisposable
 public sealed class AdminDimensionOnEmbeddedStoresTests() : AdminDimensionTests([]);
 
 [Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class AdminDimensionOnDynamoDbTests(DynamoDbLocalFixture dynamo) : AdminDimensionTests(new()
 {
     ["DynamoDb:Enabled"] = "true",

@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary>Power BI faults seen from outside: the delivery is answered "deferred", then lands once when the fault clears.</summary>
+[Trait("Category", "Slow")]
 public sealed class DeferAndRedriveTests : IDisposable
 {
     private readonly LocalHostFactory _host = new(new()

@@ -22,6 +22,7 @@ public sealed class DynamoDbCollection : ICollectionFixture<DynamoDbLocalFixture
 
 /// <summary>The local host switched to DynamoDB by configuration: the same answers, with state in DynamoDB Local.</summary>
 [Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DynamoDbStateTests(DynamoDbLocalFixture dynamo)
 {
     private LocalHostFactory Host(string serviceUrl, string table, bool createTable = true) => new(new()

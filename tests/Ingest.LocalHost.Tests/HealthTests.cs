@@ -5,6 +5,7 @@ using Ingest.PowerBiEmulator;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary><c>GET /api/health</c>: each dependency's reachability, the writer's state, no secrets, cached for a few seconds.</summary>
+[Trait("Category", "Slow")]
 public sealed class HealthTests
 {
     private static async Task<(HttpStatusCode Status, JsonElement Body, string Raw)> HealthAsync(LocalHostFactory host)

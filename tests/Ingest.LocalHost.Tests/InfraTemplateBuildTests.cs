@@ -4,6 +4,7 @@ using System.Reflection;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary>infra/azure/main.bicep builds to an ARM template and lints clean, with the Bicep CLI from NuGet.</summary>
+[Trait("Category", "Slow")]
 public sealed class InfraTemplateBuildTests
 {
     private static readonly string Template = Path.Combine(Ingest.Testing.ExternalTool.RepositoryRoot, "infra", "azure", "main.bicep");

@@ -11,6 +11,7 @@ namespace Ingest.LocalHost.Tests;
 /// Every log line the end-to-end paths write, at the most verbose level, rendered with its properties and
 /// exceptions: none carries a token, a secret, a signature or a phone number.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LogHygieneTests : IDisposable
 {
     private sealed class CapturingSink : ILogEventSink

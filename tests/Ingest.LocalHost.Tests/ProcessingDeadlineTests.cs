@@ -9,6 +9,7 @@ namespace Ingest.LocalHost.Tests;
 /// Aloware gives up after 110 s and never retries: a delivery still processing at the deadline is answered
 /// <c>deferred</c> at once, and its fact still lands exactly once (behind the answer, or through the redrive).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ProcessingDeadlineTests : IDisposable
 {
     private readonly LocalHostFactory _host = new(new()

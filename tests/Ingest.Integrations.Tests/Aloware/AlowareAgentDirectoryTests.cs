@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ingest.Integrations.Tests.Aloware;
 
 /// <summary>The DimAgent members from Aloware, through the typed client against a fake over real HTTP.</summary>
+[Trait("Category", "Slow")]
 public sealed class AlowareAgentDirectoryTests : IAsyncLifetime
 {
     private FakeAloware _aloware = null!;

@@ -150,6 +150,7 @@ public sealed class InMemoryCaptureQueueContract : CaptureQueueContract
 }
 
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class StorageQueueCaptureQueueContract(AzuriteFixture azurite) : CaptureQueueContract
 {
     private StorageQueueCaptureQueue _storage = null!;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Ingest.Integrations.Tests.Capture;
 
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class CaptureQueueProvisionerTests(AzuriteFixture azurite)
 {
     [GeneratedRegex(@"(?<kind>QueueEndpoint|BlobEndpoint)=(?<origin>http://127\.0\.0\.1:\d+)/")]

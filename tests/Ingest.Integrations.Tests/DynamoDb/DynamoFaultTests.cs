@@ -10,6 +10,7 @@ using Moq;
 namespace Ingest.Integrations.Tests.DynamoDb;
 
 /// <summary>Faults reach the pipeline as transient errors, so it defers the delivery instead of failing it.</summary>
+[Trait("Category", "Slow")]
 public class DynamoFaultTests
 {
     private static readonly IOptions<LedgerOptions> Ledger = Options.Create(new LedgerOptions());

@@ -9,6 +9,7 @@ using Moq;
 namespace Ingest.Integrations.Tests.DynamoDb;
 
 /// <summary>A claim whose put landed but whose answer was lost is still ours, and is not left held by nobody.</summary>
+[Trait("Category", "Slow")]
 public sealed class DynamoLedgerClaimTests
 {
     private static DynamoLedger Ledger(IAmazonDynamoDB dynamo)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ingest.Integrations.Tests.HubSpot;
 
 /// <summary>The enricher against the fake HubSpot over HTTP: emails, tickets, owners, pipelines, throttling.</summary>
+[Trait("Category", "Slow")]
 public sealed class HubSpotEnricherTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset At = new(2026, 11, 26, 15, 0, 0, TimeSpan.Zero);

@@ -6,6 +6,7 @@ using Ingest.PowerBiEmulator;
 namespace Ingest.Integrations.Tests.PowerBi;
 
 /// <summary>The coalescing writer against the emulator over real HTTP, with Power BI's real limits enforced.</summary>
+[Trait("Category", "Slow")]
 public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Ingest.Integrations.Tests.PowerBi;
 
 /// <summary>Two instances' writers against one dataset: only a budget they share keeps them both within its limits.</summary>
 [Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class SharedBudgetTests(DynamoDbFixture dynamo)
 {
     private static async Task<(TableStats Stats, int Offered)> RunTwoWritersAsync(FastClock clock, Func<Core.Storage.IPushBudget> budget, bool shared)

@@ -118,4 +118,5 @@ public abstract class LedgerContract(Func<Task<IStoreBackend>> backend) : StoreC
 public sealed class InMemoryLedgerContract() : LedgerContract(() => Task.FromResult<IStoreBackend>(new InMemoryBackend()));
 
 [Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DynamoLedgerContract(DynamoDbFixture dynamo) : LedgerContract(async () => await DynamoBackend.CreateAsync(dynamo));

@@ -322,4 +322,5 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
 public sealed class InMemoryRecordContracts() : RecordContracts(() => Task.FromResult<IStoreBackend>(new InMemoryBackend()));
 
 [Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DynamoRecordContracts(DynamoDbFixture dynamo) : RecordContracts(async () => await DynamoBackend.CreateAsync(dynamo));

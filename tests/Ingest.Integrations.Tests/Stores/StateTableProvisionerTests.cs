@@ -5,6 +5,7 @@ namespace Ingest.Integrations.Tests.Stores;
 
 /// <summary>Every start-up step that creates something is safe when another instance does the same at the same moment.</summary>
 [Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class StateTableProvisionerTests(DynamoDbFixture dynamo)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Ingest.LocalHost.Tests.Durability;
 /// 503 to a sender that never retries: the webhook keeps trying until Capture__Deadline.
 /// </summary>
 [Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class CaptureDeadlineTests(RealDependencies real, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>The host's warnings and errors, with their exception types, in the test's output.</summary>

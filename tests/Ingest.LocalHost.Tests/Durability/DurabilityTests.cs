@@ -16,6 +16,7 @@ namespace Ingest.LocalHost.Tests.Durability;
 /// countable event is in FactEvent exactly once, and nothing acknowledged is missing.
 /// </summary>
 [Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly List<Delivery> _corpus = Corpus.Build(factsPerSecond: 100, seconds: 5, callShare: 0.3, firstId: 70_000_000);
