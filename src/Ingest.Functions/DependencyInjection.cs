@@ -44,6 +44,7 @@ public static class DependencyInjection
         services.AddPowerBi(configuration, powerBiHandler);
         services.AddSingleton<WebhookAuthenticator>();
         services.AddSingleton<WebhookRequestReader>();
+        services.AddSingleton<WebhookIntake>();
         services.AddSingleton<Admin.AdminHttp>();
         services.AddSingleton<Admin.AdminEndpoint>();
         services.AddSingleton<Health.HealthReporter>();

@@ -2,6 +2,8 @@ using System.Globalization;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Ingest.Core.Pipeline;
 
@@ -9,8 +11,26 @@ namespace Ingest.Core.Pipeline;
 public readonly record struct ClaimedFact(FactEventRow Row, string OwnerToken);
 
 /// <summary>Claims, completes and releases facts in the two-phase ledger (DESIGN.md I3, I4).</summary>
-public sealed class LedgerStep(ILedger ledger, ILogger<LedgerStep> logger)
+public sealed class LedgerStep(ILedger ledger, TimeProvider clock, ILogger<LedgerStep> logger)
 {
+    private static readonly ResiliencePropertyKey<string> EventKey = new("eventKey");
+
+    /// <summary>A complete retried on any fault but cancellation, after each of <see cref="CompleteRetryDelays"/> in turn, on the injected clock.</summary>
+    private readonly ResiliencePipeline<bool> _completing = new ResiliencePipelineBuilder<bool> { TimeProvider = clock }
+        .AddRetry(new RetryStrategyOptions<bool>
+        {
+            MaxRetryAttempts = CompleteRetryDelays.Length,
+            ShouldHandle = new PredicateBuilder<bool>().Handle<Exception>(e => e is not OperationCanceledException),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(CompleteRetryDelays[args.AttemptNumber]),
+            OnRetry = args =>
+            {
+                logger.LogWarning(args.Outcome.Exception, "Completing {EventKey} failed after its rows landed (attempt {Attempt}); retrying",
+                    args.Context.Properties.GetValue(EventKey, "?"), args.AttemptNumber + 1);
+                return default;
+            },
+        })
+        .Build();
+
     /// <returns>
     /// The facts this request now owns; repeats of completed facts; and facts another worker is still
     /// processing (not yet landed, so the delivery must stay captured until they are).
@@ -78,17 +98,17 @@ public sealed class LedgerStep(ILedger ledger, ILogger<LedgerStep> logger)
 
     private async Task<bool> CompleteWithRetriesAsync(ClaimedFact fact, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(EventKey, fact.Row.EventKey);
+        try
         {
-            try
-            {
-                return await ledger.CompleteAsync(fact.Row.EventKey, fact.OwnerToken, cancellationToken);
-            }
-            catch (Exception e) when (attempt < CompleteRetryDelays.Length && e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Completing {EventKey} failed after its rows landed (attempt {Attempt}); retrying", fact.Row.EventKey, attempt + 1);
-                await Task.Delay(CompleteRetryDelays[attempt], cancellationToken);
-            }
+            return await _completing.ExecuteAsync(
+                static (context, state) => new ValueTask<bool>(state.ledger.CompleteAsync(state.fact.Row.EventKey, state.fact.OwnerToken, context.CancellationToken)),
+                context, (ledger, fact));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

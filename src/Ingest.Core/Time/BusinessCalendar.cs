@@ -17,6 +17,18 @@ public sealed class BusinessCalendar(TimeZoneInfo zone)
 
     public DateOnly Today(TimeProvider clock) => LocalDate(clock.GetUtcNow().UtcDateTime);
 
+    /// <summary>The last weekday before <paramref name="today"/> through yesterday: on a Monday, Friday to Sunday.</summary>
+    public static (DateOnly From, DateOnly To) PreviousBusinessDay(DateOnly today)
+    {
+        var from = today.AddDays(-1);
+        while (from.DayOfWeek is System.DayOfWeek.Saturday or System.DayOfWeek.Sunday)
+        {
+            from = from.AddDays(-1);
+        }
+
+        return (from, today.AddDays(-1));
+    }
+
     /// <summary>The DimDate row of a local date. The same builder serves ensure-dims and the DimDate seed.</summary>
     public static DimDate DateRow(DateOnly date)
     {

@@ -57,7 +57,7 @@ internal sealed class PipelineHarness
             [],
             new FactMapper(BusinessCalendar.ForZoneId("America/New_York")),
             new RosterGate(Roster, Quarantine, NullLogger<RosterGate>.Instance),
-            new LedgerStep(Ledger, NullLogger<LedgerStep>.Instance),
+            new LedgerStep(Ledger, Clock, NullLogger<LedgerStep>.Instance),
             DimensionEnsurer(Registry, Tables.Object, Clock),
             Shifts,
             Sink,

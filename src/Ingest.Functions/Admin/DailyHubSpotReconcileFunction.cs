@@ -1,0 +1,29 @@
+using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Backfill;
+using Ingest.Core.Time;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Functions.Admin;
+
+/// <summary>The daily HubSpot reconciliation of the previous business day, on the schedule in <c>HubSpot__ReconcileSchedule</c>.</summary>
+public sealed class DailyHubSpotReconcileFunction(IHubSpotReconciler reconciler, BusinessCalendar calendar, TimeProvider clock, ILogger<DailyHubSpotReconcileFunction> logger)
+{
+    public const string Actor = "timer:daily-hubspot-reconcile";
+
+    [Function("DailyHubSpotReconcile")]
+    public async Task Run([TimerTrigger("%HubSpot:ReconcileSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var (from, to) = BusinessCalendar.PreviousBusinessDay(calendar.Today(clock));
+        try
+        {
+            var summary = await reconciler.ReconcileAsync(from, to, dryRun: false, Actor, "{}"u8.ToArray(), cancellationToken);
+            logger.LogInformation("Daily HubSpot reconciliation of {From}..{To}: {Emails} email(s) and {Cases} case(s) added",
+                summary.From, summary.To, summary.Emails.Added, summary.Cases.Added);
+        }
+        catch (AdminNotFoundException notConfigured)
+        {
+            logger.LogInformation("Daily HubSpot reconciliation skipped: {Reason}", notConfigured.Message);
+        }
+    }
+}
