@@ -199,6 +199,7 @@ public static class DependencyInjection
 
         services.AddSingleton<StorageQueueCaptureQueue>();
         services.AddSingleton<ICaptureQueue>(sp => sp.GetRequiredService<StorageQueueCaptureQueue>());
+        services.AddSingleton<StorageRedrive>();
         services.AddHostedService<CaptureQueueProvisioner>();
         services.AddSingleton<IDependencyProbe, CaptureQueueProbe>();
         return services;
