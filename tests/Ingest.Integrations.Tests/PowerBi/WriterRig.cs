@@ -30,7 +30,7 @@ public sealed class FastClock : IAsyncDisposable
     }
 
     public int Speed { get; }
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(Stores.StoreClock.Start()); // the shared budget's records live in DynamoDB Local
 
     public async Task DelayAsync(TimeSpan simulated) => await Task.Delay(simulated, Clock);
 

@@ -245,7 +245,7 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     public async Task ABudgetWindowNeverGivesMoreThanItsLimit()
     {
         var budget = Backend.Budget();
-        var window = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var window = Backend.Clock.GetUtcNow();
 
         Assert.True(await budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 3, 2, None));
         Assert.False(await budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 3, 2, None));
@@ -273,7 +273,7 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     public async Task APoolGivesEachSlotToOneHolderUntilReleasedOrLapsed()
     {
         var budget = Backend.Budget();
-        var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var now = Backend.Clock.GetUtcNow();
         var lease = TimeSpan.FromMinutes(1);
 
         var first = await budget.TryTakeSlotAsync("ds#pending", 2, lease, now, None);
@@ -299,7 +299,7 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     public async Task ConcurrentSlotTakersNeverShareASlot()
     {
         var budget = Backend.Budget();
-        var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var now = Backend.Clock.GetUtcNow();
 
         var taken = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => budget.TryTakeSlotAsync("ds#pending", 5, TimeSpan.FromMinutes(1), now, None))));
 
@@ -311,7 +311,7 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     public async Task ConcurrentTakesShareTheBudgetExactly()
     {
         var budget = Backend.Budget();
-        var window = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var window = Backend.Clock.GetUtcNow();
 
         var taken = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => budget.TryTakeAsync("ds#posts", window, TimeSpan.FromMinutes(1), 25, 1, None))));
 

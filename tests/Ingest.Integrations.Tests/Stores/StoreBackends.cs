@@ -27,7 +27,7 @@ public interface IStoreBackend : IAsyncDisposable
 
 public sealed class InMemoryBackend : IStoreBackend
 {
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(StoreClock.Start());
     public ILedger Ledger(LedgerOptions options) => new InMemoryLedger(Options.Create(options), Clock);
     public IRosterStore Roster() => new InMemoryRosterStore();
     public IShiftRuleStore Shifts() => new InMemoryShiftRuleStore();
@@ -52,7 +52,7 @@ public sealed class DynamoBackend(IAmazonDynamoDB client, DynamoDbOptions option
         return new DynamoBackend(DynamoClientFactory.Create(options), options);
     }
 
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(StoreClock.Start());
     public IAmazonDynamoDB Client => client;
     public ILedger Ledger(LedgerOptions ledger) => new DynamoLedger(client, _options, Options.Create(ledger), Clock);
     public IRosterStore Roster() => new DynamoRosterStore(new DynamoDocuments(client, _options), _options, Clock);
@@ -71,4 +71,14 @@ public sealed class DynamoBackend(IAmazonDynamoDB client, DynamoDbOptions option
         client.Dispose();
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>
+/// Where a test's fake clock starts: the real present, to the second. DynamoDB Local deletes items whose TTL
+/// attribute (`expiresAt`) is in the real past, so a clock fixed at a past date makes every record expire under the
+/// test (a budget counter that vanished let 35 takes through a limit of 25 once that date had passed).
+/// </summary>
+public static class StoreClock
+{
+    public static DateTimeOffset Start() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 }
