@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Ingest.Core.Capture;
 using Ingest.Core.Storage;
-using Ingest.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingest.LocalHost.Tests;
@@ -13,34 +12,10 @@ namespace Ingest.LocalHost.Tests;
 /// one EMAILS fact per sent email, one CASES fact per closed ticket, and nothing extra from HubSpot's retries,
 /// duplicates, reopen-and-close or out-of-order events.
 /// </summary>
-public sealed class HubSpotEndToEndTests : IAsyncLifetime
+public sealed class HubSpotEndToEndTests() : HubSpotHostTests
 {
     private const string Secret = LocalHostFactory.HubSpotSecret;
     private const string PublicUrl = LocalHostFactory.HubSpotPublicUrl;
-    private static readonly DateTimeOffset At = new(2026, 11, 26, 15, 0, 0, TimeSpan.Zero);
-
-    private FakeHubSpot _hubSpot = null!;
-    private LocalHostFactory _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _hubSpot = await FakeHubSpot.StartAsync();
-        _hubSpot.Owners["11"] = "avery.brooks@example.com";
-        _hubSpot.Owners["12"] = "Jordan.Lee@Example.com";
-        _hubSpot.Owners["13"] = "contractor@example.com";
-        _host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(_hubSpot, new()
-        {
-            ["Capture:RedriveDelay"] = "00:00:01",
-            ["Capture:PollInterval"] = "00:00:00.200",
-        }));
-        _host.CreateClient(); // start: the sample roster is loaded
-    }
-
-    public async Task DisposeAsync()
-    {
-        _host.Dispose();
-        await _hubSpot.DisposeAsync();
-    }
 
     private static string EmailCreated(long id, long occurredAt, int attempt = 0)
         => $$"""{"eventId":{{id}},"subscriptionId":1,"portalId":62515,"appId":54321,"occurredAt":{{occurredAt}},"subscriptionType":"object.creation","objectTypeId":"0-49","attemptNumber":{{attempt}},"objectId":{{id}},"changeSource":"CRM"}""";
@@ -52,29 +27,29 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
 
     private static long Ms(int minutes) => At.AddMinutes(minutes).ToUnixTimeMilliseconds();
 
-    private Task<HttpResponseMessage> PostAsync(string body, string? signature = null, long? timestamp = null) => _host.PostHubSpotAsync(body, signature, timestamp);
+    private Task<HttpResponseMessage> PostAsync(string body, string? signature = null, long? timestamp = null) => Host.PostHubSpotAsync(body, signature, timestamp);
 
     /// <summary>Waits until nothing is left captured, then returns FactEvent's HubSpot rows.</summary>
     private async Task<JsonElement[]> SettledRowsAsync()
     {
-        await _host.WaitUntilSettledAsync();
-        return (await _host.RowsAsync("FactEvent")).Where(r => r.GetProperty("Source").GetString() == "hubspot").ToArray();
+        await Host.WaitUntilSettledAsync();
+        return (await Host.RowsAsync("FactEvent")).Where(r => r.GetProperty("Source").GetString() == "hubspot").ToArray();
     }
 
     [Fact]
     public async Task OneFactPerSentEmailAndPerClosedTicketForTheRightAgentAndDate()
     {
-        _hubSpot.AddEmail(1, "11", "EMAIL", At.AddMinutes(-2));
-        _hubSpot.AddEmail(2, "11", "INCOMING_EMAIL", At);
-        _hubSpot.AddTicket(7, "12", "4");
-        _hubSpot.AddTicket(8, "12", "2");
+        HubSpot.AddEmail(1, "11", "EMAIL", At.AddMinutes(-2));
+        HubSpot.AddEmail(2, "11", "INCOMING_EMAIL", At);
+        HubSpot.AddTicket(7, "12", "4");
+        HubSpot.AddTicket(8, "12", "2");
 
         using var response = await PostAsync($"[{EmailCreated(1, Ms(0))},{EmailCreated(2, Ms(1))},{StageChanged(7, "4", Ms(3))},{StageChanged(8, "2", Ms(4), generic: true)}]");
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("accepted", answer.GetProperty("status").GetString());
-        Assert.Equal(0, _hubSpot.Requests); // answered from the capture alone: enrichment is the redrive's
+        Assert.Equal(0, HubSpot.Requests); // answered from the capture alone: enrichment is the redrive's
         var rows = await SettledRowsAsync();
         var email = Assert.Single(rows, r => r.GetProperty("MetricID").GetString() == "EMAILS");
         var ticket = Assert.Single(rows, r => r.GetProperty("MetricID").GetString() == "CASES");
@@ -86,8 +61,8 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task RetriesDuplicatesAndAReopenedTicketClosedAgainAddNothing()
     {
-        _hubSpot.AddEmail(1, "11", "EMAIL", At);
-        _hubSpot.AddTicket(7, "12", "4");
+        HubSpot.AddEmail(1, "11", "EMAIL", At);
+        HubSpot.AddTicket(7, "12", "4");
         var batch = $"[{StageChanged(7, "4", Ms(5))},{EmailCreated(1, Ms(0))},{EmailCreated(1, Ms(0))}]"; // out of order, a duplicate inside
 
         (await PostAsync(batch)).Dispose();
@@ -101,12 +76,12 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task AnOwnerWithNoAgentIsGatedAndQuarantined()
     {
-        _hubSpot.AddEmail(3, "13", "EMAIL", At);
+        HubSpot.AddEmail(3, "13", "EMAIL", At);
 
         (await PostAsync($"[{EmailCreated(3, Ms(0))}]")).Dispose();
 
         Assert.Empty(await SettledRowsAsync());
-        var quarantined = await _host.Services.GetRequiredService<IQuarantineStore>().ReadAsync(new HashSet<long> { -13 }, CancellationToken.None);
+        var quarantined = await Host.Services.GetRequiredService<IQuarantineStore>().ReadAsync(new HashSet<long> { -13 }, CancellationToken.None);
         Assert.Equal("hubspot#EMAILS#3", Assert.Single(quarantined).EventKey);
     }
 
@@ -115,13 +90,13 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
     {
         foreach (var id in Enumerable.Range(1, 100))
         {
-            _hubSpot.AddEmail(id, "11", "EMAIL", At);
+            HubSpot.AddEmail(id, "11", "EMAIL", At);
         }
 
         using var response = await PostAsync($"[{string.Join(',', Enumerable.Range(1, 100).Select(id => EmailCreated(id, Ms(0))))}]");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(0, _hubSpot.Requests);
+        Assert.Equal(0, HubSpot.Requests);
         Assert.Equal(100, (await SettledRowsAsync()).Length);
     }
 
@@ -136,7 +111,7 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Contains("bad_signature", await forged.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
-        Assert.Equal(0, ((InMemoryCaptureQueue)_host.Services.GetRequiredService<ICaptureQueue>()).Count);
+        Assert.Equal(0, ((InMemoryCaptureQueue)Host.Services.GetRequiredService<ICaptureQueue>()).Count);
     }
 
     [Fact]
@@ -151,9 +126,9 @@ public sealed class HubSpotEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task WithHubSpotConfiguredAnAlowareEmailIsNotCountedASecondTime()
     {
-        var answer = await _host.AnswerOfAsync("""{"event":"OutboundEmail-DispositionCompleted","body":{"id":9,"type":5,"direction":2,"user_id":101,"created_at":"2026-11-26 15:00:00"}}""");
+        var answer = await Host.AnswerOfAsync("""{"event":"OutboundEmail-DispositionCompleted","body":{"id":9,"type":5,"direction":2,"user_id":101,"created_at":"2026-11-26 15:00:00"}}""");
 
         Assert.Equal("ignored", answer.GetProperty("status").GetString());
-        Assert.DoesNotContain(await _host.RowsAsync("FactEvent"), r => r.GetProperty("MetricID").GetString() == "EMAILS");
+        Assert.DoesNotContain(await Host.RowsAsync("FactEvent"), r => r.GetProperty("MetricID").GetString() == "EMAILS");
     }
 }

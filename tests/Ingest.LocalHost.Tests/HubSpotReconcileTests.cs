@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ingest.Integrations.HubSpot;
-using Ingest.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingest.LocalHost.Tests;
@@ -11,38 +10,13 @@ namespace Ingest.LocalHost.Tests;
 /// The signed HubSpot reconciliation against the fake CRM's search: it adds exactly what the webhooks never delivered,
 /// dated and attributed as the webhook would have, and a second run adds nothing.
 /// </summary>
-public sealed class HubSpotReconcileTests : IAsyncLifetime
+public sealed class HubSpotReconcileTests() : HubSpotHostTests(new() { ["Ledger:Retention"] = "3650.00:00:00" })
 {
     private const string Path = "/api/admin/reconcile/hubspot";
-    private static readonly DateTimeOffset At = new(2026, 11, 26, 15, 0, 0, TimeSpan.Zero);
-
-    private FakeHubSpot _hubSpot = null!;
-    private LocalHostFactory _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _hubSpot = await FakeHubSpot.StartAsync();
-        _hubSpot.Owners["11"] = "avery.brooks@example.com";
-        _hubSpot.Owners["12"] = "Jordan.Lee@Example.com";
-        _hubSpot.Owners["13"] = "contractor@example.com";
-        _host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(_hubSpot, new()
-        {
-            ["Ledger:Retention"] = "3650.00:00:00",
-            ["Capture:RedriveDelay"] = "00:00:01",
-            ["Capture:PollInterval"] = "00:00:00.200",
-        }));
-        _host.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _host.Dispose();
-        await _hubSpot.DisposeAsync();
-    }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> ReconcileAsync(string from, string to, bool dryRun = false)
     {
-        using var response = await _host.SignedPostAsync(Path, new { from, to, dryRun });
+        using var response = await Host.SignedPostAsync(Path, new { from, to, dryRun });
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
@@ -57,32 +31,32 @@ public sealed class HubSpotReconcileTests : IAsyncLifetime
     {
         var occurredAt = At.ToUnixTimeMilliseconds();
         var batch = $$"""[{"eventId":1,"subscriptionId":1,"portalId":62515,"occurredAt":{{occurredAt}},"subscriptionType":"object.creation","objectTypeId":"0-49","attemptNumber":0,"objectId":1,"changeSource":"CRM"},{"eventId":74,"subscriptionId":2,"portalId":62515,"occurredAt":{{occurredAt}},"subscriptionType":"ticket.propertyChange","attemptNumber":0,"objectId":7,"propertyName":"hs_pipeline_stage","propertyValue":"4","changeSource":"CRM"}]""";
-        using var response = await _host.PostHubSpotAsync(batch);
+        using var response = await Host.PostHubSpotAsync(batch);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await _host.WaitUntilSettledAsync();
+        await Host.WaitUntilSettledAsync();
     }
 
     [Fact]
     public async Task AddsOnlyWhatTheWebhooksNeverDeliveredAndASecondRunAddsNothing()
     {
-        _hubSpot.AddEmail(1, "11", "EMAIL", At);
-        _hubSpot.AddEmail(2, "11", "INCOMING_EMAIL", At);
-        _hubSpot.AddEmail(3, "12", "EMAIL", At.AddDays(-1));
-        _hubSpot.AddEmail(4, "13", "EMAIL", At); // an owner who is no agent
-        _hubSpot.AddEmail(5, "11", "EMAIL", At.AddDays(-10)); // outside the range
-        _hubSpot.AddTicket(7, "12", "4", At);
-        _hubSpot.AddTicket(8, "12", "2");
+        HubSpot.AddEmail(1, "11", "EMAIL", At);
+        HubSpot.AddEmail(2, "11", "INCOMING_EMAIL", At);
+        HubSpot.AddEmail(3, "12", "EMAIL", At.AddDays(-1));
+        HubSpot.AddEmail(4, "13", "EMAIL", At); // an owner who is no agent
+        HubSpot.AddEmail(5, "11", "EMAIL", At.AddDays(-10)); // outside the range
+        HubSpot.AddTicket(7, "12", "4", At);
+        HubSpot.AddTicket(8, "12", "2");
         // Closed on the 25th, reopened, closed again on the 26th: the webhook dates it by its first close.
-        _hubSpot.AddTicketHistory(9, "11", ("1", At.AddDays(-2)), ("4", At.AddDays(-1)), ("2", At.AddHours(-3)), ("4", At));
-        _hubSpot.AddTicket(10, "11", "4", At.AddDays(-16));
+        HubSpot.AddTicketHistory(9, "11", ("1", At.AddDays(-2)), ("4", At.AddDays(-1)), ("2", At.AddHours(-3)), ("4", At));
+        HubSpot.AddTicket(10, "11", "4", At.AddDays(-16));
         await CountAsWebhooksDidAsync();
-        Assert.Equal(2, (await _host.RowsAsync("FactEvent")).Length);
+        Assert.Equal(2, (await Host.RowsAsync("FactEvent")).Length);
 
         var (status, preview) = await ReconcileAsync("2026-11-24", "2026-11-27", dryRun: true);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal((3, 1, 1, 1), Counts(preview, "emails"));
         Assert.Equal((2, 1, 1, 0), Counts(preview, "cases"));
-        Assert.Equal(2, (await _host.RowsAsync("FactEvent")).Length);
+        Assert.Equal(2, (await Host.RowsAsync("FactEvent")).Length);
 
         var (_, applied) = await ReconcileAsync("2026-11-24", "2026-11-27");
         Assert.Equal((3, 1, 1, 1), Counts(applied, "emails"));
@@ -91,7 +65,7 @@ public sealed class HubSpotReconcileTests : IAsyncLifetime
         Assert.Equal((3, 2, 0, 1), Counts(again, "emails"));
         Assert.Equal((2, 2, 0, 0), Counts(again, "cases"));
 
-        var facts = (await _host.RowsAsync("FactEvent")).ToDictionary(r => r.GetProperty("EventKey").GetString()!);
+        var facts = (await Host.RowsAsync("FactEvent")).ToDictionary(r => r.GetProperty("EventKey").GetString()!);
         Assert.Equal(["hubspot#CASES#7", "hubspot#CASES#9", "hubspot#EMAILS#1", "hubspot#EMAILS#3"], facts.Keys.Order());
         Assert.Equal((102L, 20261125), (facts["hubspot#EMAILS#3"].GetProperty("AgentID").GetInt64(), facts["hubspot#EMAILS#3"].GetProperty("DateKey").GetInt32()));
         Assert.Equal((101L, 20261125), (facts["hubspot#CASES#9"].GetProperty("AgentID").GetInt64(), facts["hubspot#CASES#9"].GetProperty("DateKey").GetInt32()));
@@ -100,20 +74,20 @@ public sealed class HubSpotReconcileTests : IAsyncLifetime
     [Fact]
     public async Task AWindowPastTheSearchLimitIsSplitAndSearchesArePaced()
     {
-        _hubSpot.MaxSearchResults = 3;
-        _host.Services.GetRequiredService<HubSpotSearch>().MaxResultsPerQuery = 3;
+        HubSpot.MaxSearchResults = 3;
+        Host.Services.GetRequiredService<HubSpotSearch>().MaxResultsPerQuery = 3;
         foreach (var id in Enumerable.Range(100, 10))
         {
-            _hubSpot.AddEmail(id, "11", "EMAIL", At.AddHours(id - 105));
+            HubSpot.AddEmail(id, "11", "EMAIL", At.AddHours(id - 105));
         }
 
         var (status, summary) = await ReconcileAsync("2026-11-26", "2026-11-26");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal((10, 0, 10, 0), Counts(summary, "emails"));
-        Assert.Equal(10, (await _host.RowsAsync("FactEvent")).Length);
+        Assert.Equal(10, (await Host.RowsAsync("FactEvent")).Length);
         // Paced at 4 a second: over the whole run no faster than 5 a second, whatever the network bunches up.
-        var searches = _hubSpot.Searches.Order().ToArray();
+        var searches = HubSpot.Searches.Order().ToArray();
         Assert.True(searches.Length > 5, $"{searches.Length} searches");
         var perSecond = (searches.Length - 1) / (searches[^1] - searches[0]).TotalSeconds;
         Assert.True(perSecond <= 5, $"{searches.Length} searches at {perSecond:0.0} a second");
@@ -124,14 +98,14 @@ public sealed class HubSpotReconcileTests : IAsyncLifetime
     {
         foreach (var id in Enumerable.Range(1000, 230))
         {
-            _hubSpot.AddEmail(id, "11", "EMAIL", At.AddSeconds(id));
+            HubSpot.AddEmail(id, "11", "EMAIL", At.AddSeconds(id));
         }
 
         var (status, summary) = await ReconcileAsync("2026-11-26", "2026-11-26", dryRun: true);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal((230, 0, 230, 0), Counts(summary, "emails"));
-        Assert.Equal(4, _hubSpot.Searches.Count); // the emails in three pages of at most 100; the tickets in one
+        Assert.Equal(4, HubSpot.Searches.Count); // the emails in three pages of at most 100; the tickets in one
     }
 
     [Fact]
