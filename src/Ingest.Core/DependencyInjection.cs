@@ -24,7 +24,7 @@ public static class DependencyInjection
     /// The ingest pipeline, its settings, and the embedded in-memory stores. A host that wires a real
     /// backend registers it before or after this call; the embedded ones are only added where none is.
     /// </summary>
-    public static IServiceCollection AddIngestCore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCore(this IServiceCollection services, IConfiguration configuration)
     {
         CoreSettings.Add(services, configuration);
         services.TryAddSingleton(TimeProvider.System);

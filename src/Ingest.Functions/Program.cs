@@ -13,7 +13,7 @@ if (SettingsBinding.Read<DynamoDbOptions>(builder.Configuration, DynamoDbOptions
 }
 
 builder.ConfigureFunctionsWebApplication();
-builder.Services.AddIngestApp(builder.Configuration);
+builder.Services.AddFunctionsApp(builder.Configuration);
 builder.Services.AddAzureMonitor(builder.Configuration);
 
 var host = builder.Build();

@@ -39,7 +39,7 @@ public sealed class RedriveFunctionTests : IAsyncLifetime
             ["Capture:RedriveDelay"] = "00:00:02",
             ["Capture:MaxDequeueCount"] = maxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddIngestApp(configuration).AddSingleton(sink).AddSingleton(Mock.Of<IPushTables>()).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddFunctionsApp(configuration).AddSingleton(sink).AddSingleton(Mock.Of<IPushTables>()).BuildServiceProvider();
         await services.GetRequiredService<StorageQueueCaptureQueue>().EnsureCreatedAsync(CancellationToken.None);
         await services.GetRequiredService<IRosterStore>().ReplaceAsync([new DimAgent { AgentID = 101, Name = "Agent 101" }], CancellationToken.None);
         return services;

@@ -24,7 +24,7 @@ public class SettingsValidationTests
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.ConfigureFunctionsWebApplication();
-        builder.Services.AddIngestApp(builder.Configuration);
+        builder.Services.AddFunctionsApp(builder.Configuration);
         return builder.Build();
     }
 
@@ -116,7 +116,7 @@ public class SettingsValidationTests
             var builder = FunctionsApplication.CreateBuilder([]);
             builder.Configuration.AddInMemoryCollection(Good);
             builder.Configuration.AddEnvironmentVariables();
-            builder.Services.AddIngestApp(builder.Configuration);
+            builder.Services.AddFunctionsApp(builder.Configuration);
             using var host = builder.Build();
 
             Assert.Equal(2048, host.Services.GetRequiredService<IOptions<Configuration.WebhookOptions>>().Value.MaxBodyBytes);

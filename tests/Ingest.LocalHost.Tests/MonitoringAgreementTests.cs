@@ -93,9 +93,8 @@ public sealed partial class MonitoringAgreementTests
         metrics.Refused("aloware", "wrong_credential");
         metrics.CaptureUnavailable("aloware");
         metrics.Poisoned("aloware");
-        metrics.Posted(10);
-        metrics.Throttled();
-        metrics.Retried();
+        metrics.Posted(10, TimeSpan.FromMilliseconds(300));
+        metrics.Retried(throttled: true);
         metrics.ObserveCircuit(() => true);
         listener.RecordObservableInstruments();
         return (names, tags, statuses);

@@ -34,7 +34,7 @@ public sealed partial class SettingsAgreementTests
     private static IReadOnlySet<string> FunctionsApp()
     {
         var services = new ServiceCollection();
-        services.AddIngestApp(new ConfigurationBuilder().Build());
+        services.AddFunctionsApp(new ConfigurationBuilder().Build());
         return SettingsCatalog.Names(Declarations(services));
     }
 

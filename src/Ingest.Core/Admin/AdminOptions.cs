@@ -36,3 +36,34 @@ public sealed class AdminOptions
 
     public IReadOnlyList<string> Secrets => HmacSecret.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
+
+internal sealed class AdminRules : SettingsRules<AdminOptions>
+{
+    protected override IEnumerable<string> Broken(AdminOptions o)
+    {
+        if (o.Secrets.Count == 0 || o.Secrets.Any(s => s.Length < 16))
+        {
+            yield return $"{AdminOptions.HmacSecretName} must hold at least one secret of 16 characters or more (several comma-separated while rotating).";
+        }
+
+        if (!IpNetwork.TryParseList(o.IpAllowlist, out _))
+        {
+            yield return $"{AdminOptions.IpAllowlistName} must be comma-separated CIDRs such as 10.0.0.0/8.";
+        }
+
+        if (!IpNetwork.TryParseList(o.TrustedProxies, out _))
+        {
+            yield return "Admin__TrustedProxies must be comma-separated CIDRs.";
+        }
+
+        if (o.Tolerance <= TimeSpan.Zero)
+        {
+            yield return "Admin__Tolerance must be positive.";
+        }
+
+        if (o.MaxBackfillBytes is < 1024 or > int.MaxValue)
+        {
+            yield return "Admin__MaxBackfillBytes must be between 1024 and 2147483647 bytes.";
+        }
+    }
+}

@@ -1,3 +1,5 @@
+using Ingest.Core.Configuration;
+
 namespace Ingest.Core.Backfill;
 
 /// <summary>How Aloware's CSV export is read (section <c>Aloware</c>, shared with the Aloware REST settings).</summary>
@@ -7,4 +9,15 @@ public sealed class AlowareExportOptions
 
     /// <summary>The IANA zone of the export's wall-clock times (the account's zone); empty: <c>BUSINESS_TIME_ZONE</c>.</summary>
     public string? ExportTimeZone { get; set; }
+}
+
+internal sealed class AlowareExportRules : SettingsRules<AlowareExportOptions>
+{
+    protected override IEnumerable<string> Broken(AlowareExportOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.ExportTimeZone) && !Time.BusinessCalendar.IsKnownZone(o.ExportTimeZone))
+        {
+            yield return "Aloware__ExportTimeZone must be an IANA time zone id known to this machine, such as America/New_York.";
+        }
+    }
 }

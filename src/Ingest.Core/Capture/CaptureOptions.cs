@@ -1,3 +1,5 @@
+using Ingest.Core.Configuration;
+
 namespace Ingest.Core.Capture;
 
 /// <summary>Capture and redrive settings (section <c>Capture</c>).</summary>
@@ -22,4 +24,35 @@ public sealed class CaptureOptions
 
     /// <summary>How many redrive loops the local host runs at once (the queue trigger's batchSize plays this part in Functions).</summary>
     public int RedriveConcurrency { get; set; } = 4;
+}
+
+internal sealed class CaptureRules : SettingsRules<CaptureOptions>
+{
+    protected override IEnumerable<string> Broken(CaptureOptions o)
+    {
+        if (o.RedriveDelay <= TimeSpan.Zero || o.VisibilityTimeout <= TimeSpan.Zero)
+        {
+            yield return "Capture__RedriveDelay and Capture__VisibilityTimeout must be positive.";
+        }
+
+        if (o.Deadline <= TimeSpan.Zero || o.Deadline > TimeSpan.FromSeconds(90))
+        {
+            yield return "Capture__Deadline must be positive and at most 00:01:30, inside Aloware's 110 s timeout.";
+        }
+
+        if (o.MaxDequeueCount < 1)
+        {
+            yield return "Capture__MaxDequeueCount must be at least 1.";
+        }
+
+        if (o.PollInterval <= TimeSpan.Zero)
+        {
+            yield return "Capture__PollInterval must be positive.";
+        }
+
+        if (o.RedriveConcurrency is < 1 or > 64)
+        {
+            yield return "Capture__RedriveConcurrency must be between 1 and 64.";
+        }
+    }
 }

@@ -9,3 +9,14 @@ public sealed class BusinessTimeOptions
     [FlatSetting(FlatName)]
     public string TimeZone { get; set; } = "UTC";
 }
+
+internal sealed class BusinessTimeRules : SettingsRules<BusinessTimeOptions>
+{
+    protected override IEnumerable<string> Broken(BusinessTimeOptions o)
+    {
+        if (!Time.BusinessCalendar.IsKnownZone(o.TimeZone))
+        {
+            yield return $"{BusinessTimeOptions.FlatName} must be an IANA time zone id known to this machine, such as America/New_York.";
+        }
+    }
+}

@@ -16,3 +16,19 @@ public sealed class LedgerOptions
     /// <summary>How long a completed key is remembered (35 days by default).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(35);
 }
+
+internal sealed class LedgerRules : SettingsRules<LedgerOptions>
+{
+    protected override IEnumerable<string> Broken(LedgerOptions o)
+    {
+        if (o.LeaseDuration <= TimeSpan.Zero)
+        {
+            yield return "Ledger__LeaseDuration must be positive (e.g. 00:10:00).";
+        }
+
+        if (o.Retention < TimeSpan.FromDays(1))
+        {
+            yield return "Ledger__Retention must be at least one day (e.g. 35.00:00:00).";
+        }
+    }
+}

@@ -23,6 +23,15 @@ public static class SettingsBinding
             .ValidateOnStart();
     }
 
+    /// <summary>As <see cref="AddSettings{T}"/>, with <typeparamref name="TRules"/> (the class's rules, beside it) checked at start.</summary>
+    public static OptionsBuilder<T> AddSettings<T, TRules>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class
+        where TRules : class, IValidateOptions<T>
+    {
+        services.AddSingleton<IValidateOptions<T>, TRules>();
+        return services.AddSettings<T>(configuration, section);
+    }
+
     /// <summary>The settings as bound, for the few choices made while composing (which adapters to register).</summary>
     public static T Read<T>(IConfiguration configuration, string section)
         where T : class, new()

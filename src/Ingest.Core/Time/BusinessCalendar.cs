@@ -10,6 +10,20 @@ public sealed class BusinessCalendar(TimeZoneInfo zone)
 
     public static BusinessCalendar ForZoneId(string ianaId) => new(TimeZoneInfo.FindSystemTimeZoneById(ianaId));
 
+    /// <summary>True when this machine knows <paramref name="ianaId"/> as a time zone.</summary>
+    public static bool IsKnownZone(string ianaId)
+    {
+        try
+        {
+            _ = TimeZoneInfo.FindSystemTimeZoneById(ianaId);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public DateTime ToLocal(DateTime utc)
         => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 

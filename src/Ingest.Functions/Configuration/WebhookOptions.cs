@@ -21,3 +21,24 @@ public sealed class WebhookOptions
     /// </summary>
     public TimeSpan ProcessingDeadline { get; set; } = TimeSpan.FromSeconds(60);
 }
+
+internal sealed class WebhookRules : SettingsRules<WebhookOptions>
+{
+    protected override IEnumerable<string> Broken(WebhookOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.AlowareToken))
+        {
+            yield return $"{WebhookOptions.AlowareTokenName} must be set: the credential Aloware's webhook form sends.";
+        }
+
+        if (o.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            yield return "Webhook__MaxBodyBytes must be between 1024 and 16777216.";
+        }
+
+        if (o.ProcessingDeadline <= TimeSpan.Zero || o.ProcessingDeadline > TimeSpan.FromSeconds(100))
+        {
+            yield return "Webhook__ProcessingDeadline must be positive and at most 00:01:40, inside Aloware's 110 s timeout.";
+        }
+    }
+}

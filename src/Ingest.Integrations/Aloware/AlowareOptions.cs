@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Ingest.Core.Configuration;
 
 namespace Ingest.Integrations.Aloware;
 
@@ -7,7 +7,6 @@ public sealed class AlowareOptions
 {
     public const string Section = "Aloware";
 
-    [Required, Url]
     public string BaseUrl { get; set; } = "https://app.aloware.com";
 
     /// <summary>The company's API token (sent as <c>api_token</c>; Aloware refuses a Bearer header). Empty: members must be posted.</summary>
@@ -30,4 +29,27 @@ public sealed class AlowareOptions
     public IReadOnlyList<long> ParsedMemberIds => (MemberIds ?? "")
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(long.Parse).ToArray();
+}
+
+internal sealed class AlowareRules : SettingsRules<AlowareOptions>
+{
+    protected override IEnumerable<string> Broken(AlowareOptions o)
+    {
+        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _))
+        {
+            yield return "Aloware__BaseUrl must be an absolute URL.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.MemberIds)
+            && !o.MemberIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(id => long.TryParse(id, out var v) && v > 0))
+        {
+            yield return "Aloware__MemberIds must be comma-separated positive user ids.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.MembersUrlTemplate)
+            && !Uri.TryCreate(o.MembersUrlTemplate.Replace("{ringGroupId}", "0").Replace("{apiToken}", "t"), UriKind.Absolute, out _))
+        {
+            yield return "Aloware__MembersUrlTemplate must be an absolute URL.";
+        }
+    }
 }

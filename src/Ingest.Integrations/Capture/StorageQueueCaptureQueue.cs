@@ -4,7 +4,6 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Ingest.Core.Capture;
-using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -341,34 +340,4 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         public static CapturedMessage From(IngestEnvelope envelope, string? blob)
             => new(1, envelope.Source, envelope.RequestId, envelope.ReceivedAtUtc, blob is null ? Convert.ToBase64String(envelope.Body.Span) : null, blob);
     }
-}
-
-/// <summary>The message's claim-check body is gone, which happens only once its delivery settled (through another copy).</summary>
-public sealed class CaptureSettledException(string requestId) : Exception($"Delivery {requestId} has already settled; its body was deleted.");
-
-/// <summary>Where captures go in Azure Storage (section <c>Capture</c>, connection from <c>AzureWebJobsStorage</c> by default).</summary>
-public sealed class StorageCaptureOptions
-{
-    /// <summary><c>StorageQueue</c> or <c>InMemory</c>; empty takes the host's default.</summary>
-    public string? Backend { get; set; }
-
-    /// <summary>A storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
-    [FallbackSetting("AzureWebJobsStorage")]
-    public string Connection { get; set; } = string.Empty;
-
-    /// <summary>Without a connection string: the account reached with the app's managed identity (identity-based <c>AzureWebJobsStorage</c>).</summary>
-    [FallbackSetting("AzureWebJobsStorage__accountName")]
-    public string AccountName { get; set; } = string.Empty;
-
-    /// <summary>The queue the webhook captures to and the queue trigger reads; fixed, because the trigger's attribute names it.</summary>
-    public const string QueueName = "ingest-capture";
-
-    /// <summary>Where the Functions host moves a message after maxDequeueCount attempts.</summary>
-    public const string PoisonQueueName = QueueName + "-poison";
-
-    /// <summary>The claim-check container for bodies too large for a queue message.</summary>
-    public string BlobContainer { get; set; } = "ingest-captures";
-
-    /// <summary>How long the storage account keeps a claim-check body (the Bicep's lifecycle rule): a body missing past this expired unsettled.</summary>
-    public TimeSpan ClaimCheckRetention { get; set; } = TimeSpan.FromDays(90);
 }

@@ -1,3 +1,5 @@
+using Ingest.Core.Configuration;
+
 namespace Ingest.Integrations.DynamoDb;
 
 /// <summary>Where state that must outlive a worker lives (section <c>DynamoDb</c>).</summary>
@@ -43,4 +45,30 @@ public sealed class DynamoDbOptions
 
     /// <summary>SDK retries of throttled or failed calls before the fault reaches the pipeline.</summary>
     public int MaxErrorRetry { get; set; } = 2;
+}
+
+internal sealed class DynamoDbRules : SettingsRules<DynamoDbOptions>
+{
+    protected override IEnumerable<string> Broken(DynamoDbOptions o)
+    {
+        if (o.Enabled && string.IsNullOrWhiteSpace(o.Region))
+        {
+            yield return "DynamoDb__Region must name the AWS region (e.g. us-east-1).";
+        }
+
+        if (o.Enabled && !string.IsNullOrWhiteSpace(o.ServiceUrl) && !Uri.TryCreate(o.ServiceUrl, UriKind.Absolute, out _))
+        {
+            yield return "DynamoDb__ServiceUrl must be an absolute URL when set.";
+        }
+
+        if (string.IsNullOrWhiteSpace(o.TableName))
+        {
+            yield return "DynamoDb__TableName must not be empty.";
+        }
+
+        if (o.RequestTimeout <= TimeSpan.Zero || o.MaxErrorRetry < 0)
+        {
+            yield return "DynamoDb__RequestTimeout must be positive and DynamoDb__MaxErrorRetry not negative.";
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using Ingest.Core.Configuration;
+
 namespace Ingest.Integrations.PowerBi;
 
 /// <summary>Where the push dataset lives and how to reach it (section <c>PowerBi</c>).</summary>
@@ -69,4 +71,72 @@ public sealed class PowerBiWriterOptions
 
     /// <summary>Take every POST from a budget shared by all instances (DynamoDB), not only this one's.</summary>
     public bool SharedBudget { get; set; }
+}
+
+internal sealed class PowerBiRules(IEnumerable<PowerBiServedInProcess> inProcess) : SettingsRules<PowerBiOptions>
+{
+    protected override IEnumerable<string> Broken(PowerBiOptions o)
+    {
+        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var baseUrl))
+        {
+            yield return "PowerBi__BaseUrl must be an absolute URL.";
+        }
+
+        if (string.IsNullOrWhiteSpace(o.WorkspaceId))
+        {
+            yield return "PowerBi__WorkspaceId must name the workspace (group) id.";
+        }
+
+        if (string.IsNullOrWhiteSpace(o.DatasetName))
+        {
+            yield return "PowerBi__DatasetName must not be empty.";
+        }
+
+        if (o.RetentionPolicy is not ("None" or "basicFIFO"))
+        {
+            yield return "PowerBi__RetentionPolicy must be None or basicFIFO.";
+        }
+
+        if (o.Authentication is not ("Entra" or "None"))
+        {
+            yield return "PowerBi__Authentication must be Entra or None (None only against the emulator).";
+        }
+
+        if (o.Authentication == "None" && !inProcess.Any() && !IsLoopback(baseUrl))
+        {
+            yield return "PowerBi__Authentication=None sends no token, so it is refused unless PowerBi__BaseUrl is a loopback address (the emulator) or the emulator is embedded.";
+        }
+
+        if (!string.IsNullOrEmpty(o.ClientSecret) && (string.IsNullOrEmpty(o.TenantId) || string.IsNullOrEmpty(o.ClientId)))
+        {
+            yield return "PowerBi__ClientSecret needs PowerBi__TenantId and PowerBi__ClientId.";
+        }
+
+        foreach (var broken in Writer(o.Writer))
+        {
+            yield return broken;
+        }
+    }
+
+    private static IEnumerable<string> Writer(PowerBiWriterOptions w)
+    {
+        if (w.Mode is not ("Coalescing" or "Direct"))
+        {
+            yield return "PowerBi__Writer__Mode must be Coalescing or Direct.";
+        }
+
+        if (w.MaxRowsPerPost is < 1 or > 10_000)
+        {
+            yield return "PowerBi__Writer__MaxRowsPerPost must be between 1 and 10000.";
+        }
+
+        if (w.FlushWindow < TimeSpan.Zero || w.MaxPendingPosts < 1 || w.MaxPostsPerMinute < 1 || w.MaxPostsPerHourWhenLarge < 1 || w.MaxAttempts < 1
+            || w.MaxRowsPerHour < w.MaxRowsPerPost || w.MaxQueuedRows < w.MaxRowsPerPost || w.BreakerFailures < 2 || w.BreakerOpenFor < TimeSpan.FromSeconds(1))
+        {
+            yield return "PowerBi__Writer__* limits must be positive, with MaxRowsPerHour and MaxQueuedRows at least MaxRowsPerPost, BreakerFailures at least 2 and BreakerOpenFor at least 00:00:01.";
+        }
+    }
+
+    private static bool IsLoopback(Uri? uri)
+        => uri is not null && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
 }

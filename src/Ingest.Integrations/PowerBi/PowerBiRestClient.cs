@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ingest.Core.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.PowerBi;
@@ -12,6 +13,9 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
 {
     /// <summary>The named HttpClient; one per call, so the factory can rotate handlers under a singleton.</summary>
     public const string HttpClientName = "PowerBi";
+
+    /// <summary>The named HttpClient for FactEvent POSTs: the same transport, with the writer's resilience and push limits on top.</summary>
+    public const string FactEventClientName = "PowerBi.FactEvent";
 
     /// <summary>The push API answers in about a second; a POST not answered in this is treated as failed (and retried).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
@@ -52,12 +56,17 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
-    /// <summary>Posts rows already serialized as a <c>{"rows":[...]}</c> body (the writer sizes its batches by bytes).</summary>
-    public async Task AddRowsJsonAsync(string datasetId, string table, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts FactEvent rows already serialized as a <c>{"rows":[...]}</c> body (the writer sizes its batches by bytes),
+    /// retried within the push limits, and never sent after <paramref name="sendBy"/>.
+    /// </summary>
+    public async Task PostFactRowsAsync(string datasetId, ReadOnlyMemory<byte> body, int rows, DateTimeOffset sendBy, CancellationToken cancellationToken)
     {
-        using var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var response = await Http.PostAsync(RowsPath(datasetId, table), content, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, RowsPath(datasetId, TableNames.FactEvent)) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Options.Set(FactPost.Rows, rows);
+        request.Options.Set(FactPost.SendBy, sendBy);
+        using var response = await httpClients.CreateClient(FactEventClientName).SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 

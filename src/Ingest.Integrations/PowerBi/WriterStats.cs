@@ -1,3 +1,5 @@
+using Ingest.Core.Telemetry;
+
 namespace Ingest.Integrations.PowerBi;
 
 /// <summary>The writer's counters since start, for logs, health and the benchmarks.</summary>
@@ -15,6 +17,11 @@ public sealed record WriterStats(
     TimeSpan MeanFlushLatency)
 {
     public double RowsPerPost => Posts == 0 ? 0 : (double)Rows / Posts;
+
+    /// <summary>The totals <see cref="IngestMetrics"/> keeps, with what only the writer knows.</summary>
+    public static WriterStats From(PushTotals totals, int queuedRows, bool circuitOpen) => new(
+        totals.Posts, totals.Rows, totals.Throttled, totals.Retries, totals.RejectedRows, totals.FailedBatches, queuedRows, circuitOpen,
+        totals.LastFlushLatency, totals.MaxFlushLatency, totals.MeanFlushLatency);
 }
 
 /// <summary>What the FactEvent writer reports of itself, for health; none is registered when facts go out directly.</summary>

@@ -1,3 +1,4 @@
+using Ingest.Integrations.Aloware;
 using Ingest.Core.Admin.Dimensions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,6 +2,7 @@ using Ingest.Core;
 using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
+using Ingest.Integrations.HubSpot;
 using Ingest.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +47,7 @@ public sealed class HubSpotEnricherTests : IAsyncLifetime
             ["HubSpot:MaxRequestsPer10Seconds"] = permitsPer10Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ADMIN_HMAC_SECRET"] = "an-admin-secret-for-tests",
         }).Build();
-        return new ServiceCollection().AddLogging().AddIngestCore(configuration).AddHubSpot(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddCore(configuration).AddHubSpot(configuration).BuildServiceProvider();
     }
 
     private static EnrichmentCandidate Email(long id) => new("hubspot", "email", id, null, At.UtcDateTime);

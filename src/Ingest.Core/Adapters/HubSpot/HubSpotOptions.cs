@@ -51,3 +51,50 @@ public sealed class MetricsOptions
     public bool HubSpotCountsEmails(HubSpotOptions hubSpot)
         => string.IsNullOrWhiteSpace(EmailsSource) ? hubSpot.Configured : string.Equals(EmailsSource, "hubspot", StringComparison.OrdinalIgnoreCase);
 }
+
+internal sealed class HubSpotRules : SettingsRules<HubSpotOptions>
+{
+    protected override IEnumerable<string> Broken(HubSpotOptions o)
+    {
+        if (o.Configured && !Uri.TryCreate(o.WebhookUrl, UriKind.Absolute, out _))
+        {
+            yield return "HUBSPOT_WEBHOOK_URL must be the public URL HubSpot calls (https://<app>/api/webhook/hubspot) when HUBSPOT_CLIENT_SECRET is set.";
+        }
+
+        if (o.Configured && string.IsNullOrWhiteSpace(o.AccessToken))
+        {
+            yield return "HUBSPOT_ACCESS_TOKEN must be the private app's token when HUBSPOT_CLIENT_SECRET is set.";
+        }
+
+        if (!Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out _))
+        {
+            yield return "HUBSPOT_API_BASE_URL must be an absolute URL.";
+        }
+
+        if (o.MaxRequestsPer10Seconds is < 1 or > 190)
+        {
+            yield return "HubSpot__MaxRequestsPer10Seconds must be between 1 and 190.";
+        }
+
+        if (o.CacheDuration <= TimeSpan.Zero)
+        {
+            yield return "HubSpot__CacheDuration must be positive.";
+        }
+
+        if (o.SearchRequestsPerSecond is < 1 or > 5)
+        {
+            yield return "HubSpot__SearchRequestsPerSecond must be between 1 and 5 (HubSpot's search allows about 4 per second).";
+        }
+    }
+}
+
+internal sealed class MetricsRules : SettingsRules<MetricsOptions>
+{
+    protected override IEnumerable<string> Broken(MetricsOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.EmailsSource) && o.EmailsSource is not ("aloware" or "hubspot"))
+        {
+            yield return "Metrics__EmailsSource must be aloware or hubspot (empty: hubspot when HubSpot is configured).";
+        }
+    }
+}

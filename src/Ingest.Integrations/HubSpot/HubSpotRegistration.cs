@@ -1,0 +1,41 @@
+using Ingest.Core.Adapters;
+using Ingest.Core.Adapters.HubSpot;
+using Ingest.Core.Backfill;
+using Ingest.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Integrations.HubSpot;
+
+public static class HubSpotRegistration
+{
+    /// <summary>
+    /// HubSpot's CRM API and the enricher that settles HubSpot candidates, when HubSpot is configured
+    /// (<c>HUBSPOT_CLIENT_SECRET</c>): a typed client with the private-app token, the standard resilience
+    /// handler (retries 429 after Retry-After, and 5xx) and, per attempt, this instance's request budget.
+    /// </summary>
+    public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!SettingsBinding.Read<HubSpotOptions>(configuration, HubSpotOptions.Section).Configured)
+        {
+            return services;
+        }
+
+        services.AddSingleton(sp => new HubSpotRequestBudget(sp.GetRequiredService<IOptions<HubSpotOptions>>().Value.MaxRequestsPer10Seconds));
+        var client = services.AddHttpClient<HubSpotClient>((sp, http) =>
+        {
+            var hubSpot = sp.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+            http.BaseAddress = new Uri(hubSpot.ApiBaseUrl.TrimEnd('/') + "/");
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", hubSpot.AccessToken);
+        });
+        client.RemoveAllLoggers(); // per-request logs are noise beside the one summary line per delivery
+        client.AddStandardResilienceHandler();
+        client.AddHttpMessageHandler(sp => new HubSpotRateLimitHandler(sp.GetRequiredService<HubSpotRequestBudget>())); // inner: every attempt pays
+        services.AddSingleton<IEventEnricher, HubSpotEnricher>();
+        services.AddSingleton<IOwnerDirectory, HubSpotOwnerDirectory>();
+        services.AddSingleton<HubSpotSearch>();
+        services.AddSingleton<IHubSpotReconciler, HubSpotReconciler>();
+        return services;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Ingest.Integrations.PowerBi;
+
+/// <summary>What a FactEvent POST tells the handlers beneath the writer: how many rows it carries, and when it is too late to send.</summary>
+public static class FactPost
+{
+    /// <summary>The rows in the body, taken from the push limits on every attempt.</summary>
+    public static readonly HttpRequestOptionsKey<int> Rows = new("ingest.powerbi.rows");
+
+    /// <summary>Past this moment the rows' ledger claims may have been taken over, so the POST must not go out.</summary>
+    public static readonly HttpRequestOptionsKey<DateTimeOffset> SendBy = new("ingest.powerbi.send-by");
+}

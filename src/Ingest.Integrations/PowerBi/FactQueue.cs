@@ -1,0 +1,126 @@
+namespace Ingest.Integrations.PowerBi;
+
+/// <summary>The FactEvent rows waiting for a batch, in arrival order, bounded by <see cref="PowerBiWriterOptions.MaxQueuedRows"/>.</summary>
+internal sealed class FactQueue(PowerBiWriterOptions options)
+{
+    private readonly Lock _gate = new();
+    private readonly List<FactSubmission> _pending = [];
+    private int _queuedRows;
+
+    public int QueuedRows
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queuedRows;
+            }
+        }
+    }
+
+    /// <exception cref="WriterSaturatedException">The queue cannot take these rows: the caller should defer its delivery, not wait.</exception>
+    public void Add(FactSubmission[] submissions)
+    {
+        var rows = submissions.Sum(s => s.Rows.Length);
+        lock (_gate)
+        {
+            if (_queuedRows + rows > options.MaxQueuedRows)
+            {
+                throw new WriterSaturatedException(_queuedRows);
+            }
+
+            _pending.AddRange(submissions);
+            _queuedRows += rows;
+        }
+    }
+
+    /// <summary>Takes a cancelled caller's rows back, but only when none of them has been sent yet.</summary>
+    public bool Withdraw(FactSubmission[] submissions)
+    {
+        lock (_gate)
+        {
+            if (!submissions.All(_pending.Contains))
+            {
+                return false;
+            }
+
+            foreach (var submission in submissions)
+            {
+                Remove(submission);
+                submission.Done.TrySetCanceled();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>When the next batch should go: now when one is full, the flush window after the oldest row otherwise; null when empty.</summary>
+    public DateTimeOffset? NextFlushDue()
+    {
+        lock (_gate)
+        {
+            return _pending.Count == 0 ? null
+                : _queuedRows >= options.MaxRowsPerPost ? DateTimeOffset.MinValue
+                : _pending[0].EnqueuedAt + options.FlushWindow;
+        }
+    }
+
+    /// <summary>The oldest rows that fit one POST; rows that arrived before <paramref name="staleBefore"/> are handed to <paramref name="stale"/> instead.</summary>
+    public FactSubmission[] TakeBatch(DateTimeOffset staleBefore, Action<FactSubmission[]> stale, out bool more)
+    {
+        FactSubmission[] expired;
+        FactSubmission[] batch;
+        lock (_gate)
+        {
+            expired = _pending.Where(s => s.EnqueuedAt < staleBefore).ToArray();
+            foreach (var submission in expired)
+            {
+                Remove(submission);
+            }
+
+            int count = 0, rows = 0, bytes = 0;
+            foreach (var submission in _pending)
+            {
+                if (count > 0 && (rows + submission.Rows.Length > options.MaxRowsPerPost || bytes + submission.Bytes > options.MaxBytesPerPost))
+                {
+                    break;
+                }
+
+                (count, rows, bytes) = (count + 1, rows + submission.Rows.Length, bytes + submission.Bytes);
+            }
+
+            batch = _pending[..count].ToArray();
+            _pending.RemoveRange(0, count);
+            _queuedRows -= rows;
+            more = _pending.Count > 0;
+        }
+
+        if (expired.Length > 0)
+        {
+            stale(expired);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Fails every row still waiting (the writer is stopping).</summary>
+    public void FailAll(Exception reason)
+    {
+        lock (_gate)
+        {
+            foreach (var submission in _pending)
+            {
+                submission.Done.TrySetException(reason);
+            }
+
+            _pending.Clear();
+            _queuedRows = 0;
+        }
+    }
+
+    private void Remove(FactSubmission submission)
+    {
+        _pending.Remove(submission);
+        _queuedRows -= submission.Rows.Length;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Ingest.Core.Embedded;
+using Ingest.Core.Storage;
+using Ingest.Integrations.PowerBi;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
+
+namespace Ingest.Integrations.Tests.PowerBi;
+
+/// <summary>The FactEvent client's resilience pipeline, on a fake clock that only moves when the test advances it.</summary>
+public sealed class PowerBiResilienceTests : IAsyncDisposable
+{
+    /// <summary>Answers each request with the next scripted status (200 once the script is used up), and counts them.</summary>
+    private sealed class ScriptedPowerBi : HttpMessageHandler
+    {
+        public ConcurrentQueue<HttpResponseMessage> Script { get; } = new();
+        public int Requests => _requests;
+        private int _requests;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            return Task.FromResult(Script.TryDequeue(out var next) ? next : new HttpResponseMessage(HttpStatusCode.OK));
+        }
+    }
+
+    private static readonly ReadOnlyMemory<byte> Body = "{\"rows\":[{}]}"u8.ToArray();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedPowerBi _powerBi = new();
+    private readonly ServiceProvider _services;
+
+    public PowerBiResilienceTests()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["PowerBi:BaseUrl"] = "http://127.0.0.1:9/",
+            ["PowerBi:WorkspaceId"] = "ws",
+            ["PowerBi:Authentication"] = "None",
+            ["PowerBi:Writer:MaxAttempts"] = "3",
+            ["PowerBi:Writer:MaxRetryAfter"] = "00:00:30",
+            ["PowerBi:Writer:BreakerFailures"] = "2",
+            ["PowerBi:Writer:BreakerOpenFor"] = "00:00:20",
+        };
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<IPushBudget>(new InMemoryPushBudget())
+            .AddPowerBi(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .ServePowerBiFrom(_ => _powerBi)
+            .BuildServiceProvider();
+    }
+
+    private PowerBiRestClient Client => _services.GetRequiredService<PowerBiRestClient>();
+    private PowerBiCircuit Circuit => _services.GetRequiredService<PowerBiCircuit>();
+
+    private Task PostAsync(TimeSpan? sendWithin = null)
+        => Client.PostFactRowsAsync("ds", Body, rows: 1, _clock.GetUtcNow() + (sendWithin ?? TimeSpan.FromMinutes(1)), CancellationToken.None);
+
+    private static HttpResponseMessage Throttled(int retryAfterSeconds)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(retryAfterSeconds));
+        return response;
+    }
+
+    /// <summary>
+    /// Moves the fake clock half a second at a time until <paramref name="done"/>, yielding between steps so timers
+    /// registered meanwhile fire in order; returns how much fake time passed. Real time only bounds the patience.
+    /// </summary>
+    private async Task<TimeSpan> AdvanceUntilAsync(Func<bool> done)
+    {
+        var started = _clock.GetUtcNow();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!done())
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(1, patience.Token);
+        }
+
+        return _clock.GetUtcNow() - started;
+    }
+
+    [Fact]
+    public async Task A429IsRetriedAfterItsRetryAfterOnTheInjectedClock()
+    {
+        _powerBi.Script.Enqueue(Throttled(10));
+
+        var post = PostAsync();
+        var waited = await AdvanceUntilAsync(() => post.IsCompleted);
+
+        await post;
+        Assert.Equal(2, _powerBi.Requests);
+        // Not before Retry-After; and on the fake clock (the system clock would have let it run for ages of fake time).
+        Assert.InRange(waited, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+        Assert.Equal(1, _services.GetRequiredService<Core.Telemetry.IngestMetrics>().Totals().Throttled);
+    }
+
+    [Fact]
+    public async Task ARetryAfterLongerThanTheCapFailsAtOnceInsteadOfHoldingTheCallers()
+    {
+        _powerBi.Script.Enqueue(Throttled(45));
+
+        var refused = await Assert.ThrowsAsync<PowerBiException>(() => PostAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+        Assert.Equal(1, _powerBi.Requests);
+    }
+
+    [Fact]
+    public async Task ARowsFaultIsNotRetried()
+    {
+        _powerBi.Script.Enqueue(new HttpResponseMessage(HttpStatusCode.BadRequest));
+
+        var refused = await Assert.ThrowsAsync<PowerBiException>(() => PostAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(1, _powerBi.Requests);
+    }
+
+    [Fact]
+    public async Task FailedPostsOpenTheCircuitForItsBreakDurationThenATrialGoesThrough()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            _powerBi.Script.Enqueue(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        }
+
+        for (var post = 0; post < 2; post++)
+        {
+            var failing = PostAsync();
+            await AdvanceUntilAsync(() => failing.IsCompleted); // past each backoff and the pacing of POSTs
+            await Assert.ThrowsAsync<PowerBiException>(() => failing);
+        }
+
+        Assert.Equal(6, _powerBi.Requests);
+        Assert.Equal(TimeSpan.FromSeconds(20), Circuit.RefusingFor);
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => PostAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(6, _powerBi.Requests);
+
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(TimeSpan.Zero, Circuit.RefusingFor);
+        await PostAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(7, _powerBi.Requests);
+        Assert.False(Circuit.IsOpen);
+    }
+
+    [Fact]
+    public async Task APostPastItsSendByIsNeverSent()
+    {
+        await Assert.ThrowsAsync<PowerBiUnavailableException>(() => PostAsync(sendWithin: TimeSpan.FromTicks(-1)).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(0, _powerBi.Requests);
+    }
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+}
