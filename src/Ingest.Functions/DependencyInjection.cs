@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<Admin.AdminHttp>();
         services.AddSingleton<Admin.AdminEndpoint>();
+        services.AddHealthChecks();
         services.AddSingleton<Health.HealthReporter>();
         return services;
     }

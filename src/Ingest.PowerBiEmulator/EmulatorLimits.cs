@@ -18,4 +18,29 @@ public sealed record EmulatorLimits
     public long MaxRequestBytes { get; init; } = 16 * 1024 * 1024;
 
     public static EmulatorLimits PowerBi { get; } = new();
+
+    /// <summary>Power BI's 429 for a POST of <paramref name="rows"/> rows now, or null when it is within every limit.</summary>
+    internal EmulatorResponse? Throttle(EmulatedDataset dataset, EmulatedTable table, int rows, DateTimeOffset now)
+    {
+        if (dataset.PostsLastMinute.Count >= MaxPostsPerMinute)
+        {
+            return EmulatorResponse.TooManyRequests("Over the limit of POST rows requests per minute for this dataset.",
+                dataset.PostsLastMinute.Peek() + TimeSpan.FromMinutes(1) - now);
+        }
+
+        if (table.Rows.Count >= LargeTableRows && dataset.PostsLastHour.Count >= MaxPostsPerHourWhenLarge)
+        {
+            var oldestCounted = dataset.PostsLastHour.ElementAt(dataset.PostsLastHour.Count - MaxPostsPerHourWhenLarge);
+            return EmulatorResponse.TooManyRequests($"The table holds {LargeTableRows} rows or more: over the limit of POST rows requests per hour.",
+                oldestCounted + TimeSpan.FromHours(1) - now);
+        }
+
+        if (dataset.RowsInLastHour + rows > MaxRowsPerHour)
+        {
+            return EmulatorResponse.TooManyRequests("You are over your rows per hour limit for this dataset.",
+                dataset.RowsAdded.Peek().At + TimeSpan.FromHours(1) - now);
+        }
+
+        return null;
+    }
 }

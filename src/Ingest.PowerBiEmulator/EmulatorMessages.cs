@@ -12,4 +12,8 @@ public sealed record EmulatorResponse(int Status, string? Json, TimeSpan? RetryA
 
     public static EmulatorResponse Error(HttpStatusCode status, string code, string message, TimeSpan? retryAfter = null)
         => new((int)status, System.Text.Json.JsonSerializer.Serialize(new { error = new { code, message } }), retryAfter);
+
+    /// <summary>Power BI's 429: never sooner than a second.</summary>
+    public static EmulatorResponse TooManyRequests(string message, TimeSpan retryAfter)
+        => Error(HttpStatusCode.TooManyRequests, "TooManyRequests", message, retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
 }

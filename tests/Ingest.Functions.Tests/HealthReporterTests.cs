@@ -1,6 +1,8 @@
-using Ingest.Core.Telemetry;
 using Ingest.Functions.Health;
+using Ingest.Integrations;
 using Ingest.Integrations.PowerBi;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -8,32 +10,61 @@ namespace Ingest.Functions.Tests;
 
 public sealed class HealthReporterTests
 {
-    private static Mock<IDependencyProbe> Probe(string name, bool optional, Exception? failure = null)
+    /// <summary>A dependency that answers, or fails with <see cref="Failure"/>, and counts how often it was asked.</summary>
+    private sealed class Dependency(Exception? failure = null) : IHealthCheck
     {
-        var probe = new Mock<IDependencyProbe>();
-        probe.Setup(p => p.Name).Returns(name);
-        probe.Setup(p => p.Optional).Returns(optional);
-        probe.Setup(p => p.ProbeAsync(It.IsAny<CancellationToken>())).Returns(failure is null ? Task.CompletedTask : Task.FromException(failure));
-        return probe;
+        public int Checks;
+        public Exception? Failure { get; } = failure;
+
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Checks);
+            return Failure is null ? Task.FromResult(HealthCheckResult.Healthy()) : Task.FromException<HealthCheckResult>(Failure);
+        }
+    }
+
+    private static HealthReporter Reporter(TimeProvider clock, IWriterStats[] writers, params (string Name, bool Optional, Dependency Check)[] dependencies)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddHealthChecks();
+        foreach (var (name, optional, check) in dependencies)
+        {
+            services.AddDependencyCheck(name, optional, _ => check);
+        }
+
+        return new HealthReporter(services.BuildServiceProvider().GetRequiredService<HealthCheckService>(), writers, clock);
     }
 
     [Fact]
     public async Task TheCaptureStoreDownMakesTheAppUnavailable()
     {
-        var reporter = new HealthReporter([Probe("captureQueue", optional: false, new TimeoutException()).Object, Probe("powerBi", optional: true).Object], [], TimeProvider.System);
+        var reporter = Reporter(TimeProvider.System, [], ("captureQueue", false, new Dependency(new TimeoutException("https://account.queue.core.windows.net/..."))), ("powerBi", true, new Dependency()));
 
         var report = await reporter.ReportAsync(CancellationToken.None);
 
         Assert.Equal("unavailable", report.Status);
         Assert.False(report.CanAccept);
         Assert.Equal("TimeoutException", report.Dependencies.Single(d => d.Name == "captureQueue").Error);
+        Assert.True(report.Dependencies.Single(d => d.Name == "powerBi").Reachable);
+    }
+
+    [Fact]
+    public async Task AnOptionalDependencyDownOnlyDegrades()
+    {
+        var reporter = Reporter(TimeProvider.System, [], ("captureQueue", false, new Dependency()), ("dynamodb", true, new Dependency(new HttpRequestException())));
+
+        var report = await reporter.ReportAsync(CancellationToken.None);
+
+        Assert.Equal("degraded", report.Status);
+        Assert.True(report.CanAccept);
+        Assert.Equal("HttpRequestException", report.Dependencies.Single(d => d.Name == "dynamodb").Error);
     }
 
     [Fact]
     public async Task AnOpenCircuitDegradesAndTheWritersCountersAreReported()
     {
         var writer = Mock.Of<IWriterStats>(w => w.Stats() == new WriterStats(7, 70, 1, 2, 0, 0, 0, true, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
-        var reporter = new HealthReporter([Probe("captureQueue", optional: false).Object], [writer], TimeProvider.System);
+        var reporter = Reporter(TimeProvider.System, [writer], ("captureQueue", false, new Dependency()));
 
         var report = await reporter.ReportAsync(CancellationToken.None);
 
@@ -42,20 +73,20 @@ public sealed class HealthReporterTests
     }
 
     [Fact]
-    public async Task ProbesRunAgainOnlyAfterTheCacheExpires()
+    public async Task ChecksRunAgainOnlyAfterTheCacheExpires()
     {
         var clock = new FakeTimeProvider();
-        var dynamo = Probe("dynamodb", optional: true);
-        var reporter = new HealthReporter([dynamo.Object], [], clock);
+        var dynamo = new Dependency();
+        var reporter = Reporter(clock, [], ("dynamodb", true, dynamo));
 
         await reporter.ReportAsync(CancellationToken.None);
         clock.Advance(HealthReporter.CacheFor - TimeSpan.FromSeconds(1));
         await reporter.ReportAsync(CancellationToken.None);
-        dynamo.Verify(p => p.ProbeAsync(It.IsAny<CancellationToken>()), Times.Once());
+        Assert.Equal(1, dynamo.Checks);
 
         clock.Advance(TimeSpan.FromSeconds(2));
         var report = await reporter.ReportAsync(CancellationToken.None);
-        dynamo.Verify(p => p.ProbeAsync(It.IsAny<CancellationToken>()), Times.Exactly(2));
+        Assert.Equal(2, dynamo.Checks);
         Assert.Equal("ok", report.Status);
     }
 }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
-using Ingest.Core.Telemetry;
+using Ingest.Integrations;
 using Ingest.Integrations.PowerBi;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ingest.Functions.Health;
 
@@ -14,13 +14,12 @@ public sealed record HealthReport(string Status, DateTimeOffset CheckedAt, IRead
 }
 
 /// <summary>
-/// Probes every dependency in parallel (each within <see cref="ProbeTimeout"/>) and keeps the report for
-/// <see cref="CacheFor"/>, so a monitor polling health cannot load DynamoDB, storage or Power BI.
+/// Runs the dependencies' health checks (in parallel, each within <see cref="DependencyChecks.Timeout"/>) and keeps
+/// the report for <see cref="CacheFor"/>, so a monitor polling health cannot load DynamoDB, storage or Power BI.
 /// </summary>
-public sealed class HealthReporter(IEnumerable<IDependencyProbe> probes, IEnumerable<IWriterStats> writers, TimeProvider clock)
+public sealed class HealthReporter(HealthCheckService checks, IEnumerable<IWriterStats> writers, TimeProvider clock)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private HealthReport? _last;
@@ -40,10 +39,11 @@ public sealed class HealthReporter(IEnumerable<IDependencyProbe> probes, IEnumer
                 return refreshed;
             }
 
-            var dependencies = await Task.WhenAll(probes.Select(ProbeAsync));
+            var report = await checks.CheckHealthAsync(cancellationToken);
+            var dependencies = report.Entries.Select(e => Dependency(e.Key, e.Value)).ToArray();
             var writer = writers.FirstOrDefault()?.Stats();
-            var status = dependencies.Any(d => !d.Reachable && !d.Optional) ? "unavailable"
-                : dependencies.Any(d => !d.Reachable) || writer is { CircuitOpen: true } ? "degraded"
+            var status = report.Status == HealthStatus.Unhealthy ? "unavailable"
+                : report.Status == HealthStatus.Degraded || writer is { CircuitOpen: true } ? "degraded"
                 : "ok";
             return _last = new HealthReport(status, clock.GetUtcNow(), dependencies, writer);
         }
@@ -55,20 +55,11 @@ public sealed class HealthReporter(IEnumerable<IDependencyProbe> probes, IEnumer
 
     private HealthReport? Fresh() => _last is { } last && clock.GetUtcNow() - last.CheckedAt < CacheFor ? last : null;
 
-    private static async Task<DependencyHealth> ProbeAsync(IDependencyProbe probe)
+    private static DependencyHealth Dependency(string name, HealthReportEntry entry)
     {
-        var started = Stopwatch.GetTimestamp();
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
-        string? error = null;
-        try
-        {
-            await probe.ProbeAsync(timeout.Token);
-        }
-        catch (Exception e)
-        {
-            error = timeout.IsCancellationRequested ? "timeout" : e.GetType().Name;
-        }
-
-        return new DependencyHealth(probe.Name, error is null, probe.Optional, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1), error);
+        var error = entry.Status == HealthStatus.Healthy ? null
+            : entry.Exception is OperationCanceledException ? "timeout"
+            : entry.Exception?.GetType().Name ?? entry.Status.ToString();
+        return new DependencyHealth(name, error is null, entry.Tags.Contains(DependencyChecks.OptionalTag), Math.Round(entry.Duration.TotalMilliseconds, 1), error);
     }
 }

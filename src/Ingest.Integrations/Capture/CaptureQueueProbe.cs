@@ -1,13 +1,15 @@
-using Ingest.Core.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ingest.Integrations.Capture;
 
 /// <summary>The capture queue answers; without it nothing can be accepted.</summary>
-public sealed class CaptureQueueProbe(StorageQueueCaptureQueue queue) : IDependencyProbe
+public sealed class CaptureQueueProbe(StorageQueueCaptureQueue queue) : IHealthCheck
 {
-    public string Name => "captureQueue";
+    public const string Name = "captureQueue";
 
-    public bool Optional => false;
-
-    public Task ProbeAsync(CancellationToken cancellationToken) => queue.ProbeAsync(cancellationToken);
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        await queue.ProbeAsync(cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
 }

@@ -1,6 +1,5 @@
 using Ingest.Core.Capture;
 using Ingest.Core.Configuration;
-using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +23,7 @@ public static class StorageCaptureRegistration
         services.AddSingleton<ICaptureQueue>(sp => sp.GetRequiredService<StorageQueueCaptureQueue>());
         services.AddSingleton<StorageRedrive>();
         services.AddHostedService<CaptureQueueProvisioner>();
-        services.AddSingleton<IDependencyProbe, CaptureQueueProbe>();
+        services.AddDependencyCheck<CaptureQueueProbe>(CaptureQueueProbe.Name, optional: false);
         return services;
     }
 }

@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2;
 using Ingest.Core.Configuration;
 using Ingest.Core.Storage;
-using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -38,7 +37,7 @@ public static class DynamoDbRegistration
         services.AddSingleton<ITableLockStore, DynamoTableLockStore>();
         services.AddSingleton<IPushBudget, DynamoPushBudget>();
         services.AddSingleton<IDesiredStateStore, DynamoDesiredStateStore>();
-        services.AddSingleton<IDependencyProbe, DynamoProbe>();
+        services.AddDependencyCheck<DynamoProbe>(DynamoProbe.Name, optional: true);
         return services;
     }
 }

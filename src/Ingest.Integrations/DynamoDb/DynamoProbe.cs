@@ -1,15 +1,17 @@
 using Amazon.DynamoDBv2;
-using Ingest.Core.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.DynamoDb;
 
 /// <summary>DynamoDB answers for the state table (DescribeTable: no read capacity spent).</summary>
-public sealed class DynamoProbe(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IDependencyProbe
+public sealed class DynamoProbe(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IHealthCheck
 {
-    public string Name => "dynamodb";
+    public const string Name = "dynamodb";
 
-    public bool Optional => true;
-
-    public Task ProbeAsync(CancellationToken cancellationToken) => dynamo.DescribeTableAsync(options.Value.TableName, cancellationToken);
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        await dynamo.DescribeTableAsync(options.Value.TableName, cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
 }

@@ -1,13 +1,15 @@
-using Ingest.Core.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ingest.Integrations.PowerBi;
 
 /// <summary>Power BI answers a list of the workspace's datasets (a GET: no push limit spent).</summary>
-public sealed class PowerBiProbe(PowerBiRestClient client) : IDependencyProbe
+public sealed class PowerBiProbe(PowerBiRestClient client) : IHealthCheck
 {
-    public string Name => "powerBi";
+    public const string Name = "powerBi";
 
-    public bool Optional => true;
-
-    public Task ProbeAsync(CancellationToken cancellationToken) => client.ListDatasetsAsync(cancellationToken);
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        await client.ListDatasetsAsync(cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
 }

@@ -65,7 +65,7 @@ public static class PowerBiRegistration
             services.AddSingleton<IWriterStats>(sp => sp.GetRequiredService<CoalescingFactWriter>());
         }
 
-        services.AddSingleton<IDependencyProbe, PowerBiProbe>();
+        services.AddDependencyCheck<PowerBiProbe>(PowerBiProbe.Name, optional: true);
         return services;
     }
 

@@ -13,17 +13,23 @@ public class PushLimiterTests
 
     private PushLimiter Limiter(PowerBiWriterOptions writer) => new(Options.Create(new PowerBiOptions { WorkspaceId = "w", Writer = writer }), _budget, _clock);
 
-    /// <summary>Advances the clock by <paramref name="simulated"/> in a hundred steps, letting the limiter run between them.</summary>
-    private async Task<bool> CompletesWithinAsync(Task task, TimeSpan simulated)
-    {
-        for (var step = 0; step < 100 && !task.IsCompleted; step++)
-        {
-            await Task.Delay(2);
-            _clock.Advance(simulated / 100);
-        }
+    // The limiter's wait is a timer on the fake clock, registered before its call returns, so only a step of the
+    // clock past it can let the task through; real time only gives the continuation a moment to run.
 
-        await Task.Delay(20);
-        return task.IsCompleted;
+    /// <summary>Moves the fake clock by <paramref name="simulated"/>; true when the task is still held (given 200 ms to show otherwise).</summary>
+    private async Task<bool> StillWaitingAfterAsync(Task task, TimeSpan simulated)
+    {
+        _clock.Advance(simulated);
+        await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(200)));
+        return !task.IsCompleted;
+    }
+
+    /// <summary>Moves the fake clock by <paramref name="simulated"/>; true once the task went through (within 10 s of real time).</summary>
+    private async Task<bool> ThroughAfterAsync(Task task, TimeSpan simulated)
+    {
+        _clock.Advance(simulated);
+        await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10)));
+        return task.IsCompletedSuccessfully;
     }
 
     [Fact]
@@ -34,8 +40,8 @@ public class PushLimiterTests
 
         var second = limiter.AcquireAsync(1, CancellationToken.None);
 
-        Assert.False(await CompletesWithinAsync(second, TimeSpan.FromMilliseconds(400)));
-        Assert.True(await CompletesWithinAsync(second, TimeSpan.FromMilliseconds(200)));
+        Assert.True(await StillWaitingAfterAsync(second, TimeSpan.FromMilliseconds(400)));
+        Assert.True(await ThroughAfterAsync(second, TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
@@ -48,8 +54,8 @@ public class PushLimiterTests
         var next = limiter.AcquireAsync(1, CancellationToken.None);
 
         Assert.True(limiter.LargeTableRegime);
-        Assert.False(await CompletesWithinAsync(next, TimeSpan.FromSeconds(29)));
-        Assert.True(await CompletesWithinAsync(next, TimeSpan.FromSeconds(2))); // one POST every 30 s
+        Assert.True(await StillWaitingAfterAsync(next, TimeSpan.FromSeconds(29)));
+        Assert.True(await ThroughAfterAsync(next, TimeSpan.FromSeconds(2))); // one POST every 30 s
     }
 
     [Fact]
@@ -74,7 +80,7 @@ public class PushLimiterTests
 
         var over = limiter.AcquireAsync(3_000, CancellationToken.None);
 
-        Assert.False(await CompletesWithinAsync(over, TimeSpan.FromMinutes(59)));
-        Assert.True(await CompletesWithinAsync(over, TimeSpan.FromMinutes(2)));
+        Assert.True(await StillWaitingAfterAsync(over, TimeSpan.FromMinutes(59)));
+        Assert.True(await ThroughAfterAsync(over, TimeSpan.FromMinutes(2)));
     }
 }

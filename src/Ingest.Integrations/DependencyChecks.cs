@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Ingest.Integrations;
+
+/// <summary>
+/// Registers a dependency's health check: an optional one (DynamoDB, Power BI) only degrades the app when it fails;
+/// a required one (the capture store) makes it unavailable, since nothing can be accepted without it.
+/// </summary>
+public static class DependencyChecks
+{
+    public const string OptionalTag = "optional";
+
+    /// <summary>Each check gets this long; a slower answer counts as a failure ("timeout").</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public static IServiceCollection AddDependencyCheck<T>(this IServiceCollection services, string name, bool optional)
+        where T : class, IHealthCheck
+        => services.AddDependencyCheck(name, optional, sp => ActivatorUtilities.GetServiceOrCreateInstance<T>(sp));
+
+    public static IServiceCollection AddDependencyCheck(this IServiceCollection services, string name, bool optional, Func<IServiceProvider, IHealthCheck> check)
+    {
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            name, check, optional ? HealthStatus.Degraded : HealthStatus.Unhealthy, optional ? [OptionalTag] : [], Timeout));
+        return services;
+    }
+}

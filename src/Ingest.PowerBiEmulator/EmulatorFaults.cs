@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace Ingest.PowerBiEmulator;
+
+/// <summary>Faults a test injects into POST rows requests: the next few answered with a status, or every one delayed.</summary>
+internal sealed class EmulatorFaults
+{
+    private readonly Lock _gate = new();
+    private int _status;
+    private int _count;
+    private long _latencyTicks;
+
+    /// <summary>How long every POST rows request is held before it is served.</summary>
+    public TimeSpan Latency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
+        set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
+    }
+
+    public void Inject(int status, int count)
+    {
+        lock (_gate)
+        {
+            (_status, _count) = (status, Math.Max(0, count));
+        }
+    }
+
+    /// <summary>The injected answer for this request, or null when none is left.</summary>
+    public EmulatorResponse? TakeFault()
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                return null;
+            }
+
+            _count--;
+            return EmulatorResponse.Error((HttpStatusCode)_status, "InjectedFault", "A fault injected by a test.", _status == 429 ? TimeSpan.FromSeconds(1) : null);
+        }
+    }
+}
