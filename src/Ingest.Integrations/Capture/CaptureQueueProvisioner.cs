@@ -9,5 +9,5 @@ public sealed class CaptureQueueProvisioner(StorageQueueCaptureQueue queue, ILog
 
     protected override Task ProvisionAsync(CancellationToken cancellationToken) => queue.EnsureCreatedAsync(cancellationToken);
 
-    protected override bool IsUnreachable(Exception e) => StorageQueueCaptureQueue.IsUnreachable(e) || e is TaskCanceledException or TimeoutException;
+    protected override bool IsUnreachable(Exception e) => StorageFaults.IsUnreachable(e) || e is TaskCanceledException or TimeoutException;
 }

@@ -1,11 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Ingest.Core.Capture;
 using Ingest.Core.Domain;
-using Ingest.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.Capture;
@@ -60,7 +58,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     public Task ProbeAsync(CancellationToken cancellationToken) => _queue.GetPropertiesAsync(cancellationToken);
 
     public Task<CapturedDelivery> CaptureAsync(IngestEnvelope envelope, CancellationToken cancellationToken)
-        => Transient("capture", async () =>
+        => StorageFaults.Transient("capture", async () =>
         {
             var text = JsonSerializer.Serialize(CapturedMessage.From(envelope, blob: null));
             string? blob = null;
@@ -88,10 +86,11 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     /// <summary>True when the text, base64-encoded as the client sends it, is within the queue's message limit.</summary>
     internal static bool FitsInAMessage(string text) => (System.Text.Encoding.UTF8.GetByteCount(text) + 2) / 3 * 4 <= MaxMessageBytes;
 
-    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+    /// <summary>A message that stays until it is deleted (the queue's default is 7 days).</summary>
+    internal static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
     public Task<IReadOnlyList<CapturedDelivery>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
-        => Transient<IReadOnlyList<CapturedDelivery>>("receive", async () =>
+        => StorageFaults.Transient<IReadOnlyList<CapturedDelivery>>("receive", async () =>
         {
             var messages = (await _queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, 32), _options.VisibilityTimeout, cancellationToken)).Value;
             var deliveries = new List<CapturedDelivery>(messages.Length);
@@ -121,25 +120,25 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     /// trigger can finish this attempt without spending it: for an outage, which says nothing about the delivery.
     /// </summary>
     public Task PostponeAsync(string messageText, TimeSpan delay, CancellationToken cancellationToken)
-        => Transient("postpone", () => _queue.SendMessageAsync(messageText, delay, NeverExpires, cancellationToken));
+        => StorageFaults.Transient("postpone", () => _queue.SendMessageAsync(messageText, delay, NeverExpires, cancellationToken));
 
     /// <summary>The redrive's postpone: the message again with a fresh count, then this copy deleted (a copy too many is harmless, one too few is not).</summary>
     public async Task PostponeAsync(CapturedDelivery delivery, TimeSpan delay, CancellationToken cancellationToken)
     {
         await PostponeAsync(StoredText(delivery), delay, cancellationToken);
-        await Transient("postpone", () => DeleteMessageAsync(delivery, cancellationToken));
+        await StorageFaults.Transient("postpone", () => DeleteMessageAsync(delivery, cancellationToken));
     }
 
     /// <summary>Poisons a trigger's message: kept with no expiry (the host's own move would keep it 7 days).</summary>
     public Task PoisonAsync(string messageText, CancellationToken cancellationToken)
-        => Transient("poison", () => _poison.SendMessageAsync(messageText, TimeSpan.Zero, NeverExpires, cancellationToken));
+        => StorageFaults.Transient("poison", () => _poison.SendMessageAsync(messageText, TimeSpan.Zero, NeverExpires, cancellationToken));
 
     private static string StoredText(CapturedDelivery delivery)
         => delivery.StoredText ?? JsonSerializer.Serialize(CapturedMessage.From(delivery.Envelope, blob: null));
 
     /// <summary>Settles a delivery: its message, then its claim-check body (raw bodies hold phone numbers; none is kept).</summary>
     public Task DeleteAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
-        => Transient("delete", async () =>
+        => StorageFaults.Transient("delete", async () =>
         {
             if (await DeleteMessageAsync(delivery, cancellationToken))
             {
@@ -176,108 +175,22 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
         {
             await _blobs.GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
         }
-        catch (Exception e) when (e is RequestFailedException || IsUnreachable(e))
+        catch (Exception e) when (e is RequestFailedException || StorageFaults.IsUnreachable(e))
         {
             // Left behind (nothing refers to it any more): the Bicep's lifecycle rule removes it.
         }
     }
 
     public Task MoveToPoisonAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
-        => Transient("poison", async () =>
+        => StorageFaults.Transient("poison", async () =>
         {
             await _poison.SendMessageAsync(StoredText(delivery), TimeSpan.Zero, NeverExpires, cancellationToken);
             await _queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
         });
 
-    /// <summary>
-    /// Scans the whole poison queue: messages not replayed stay invisible until the scan ends (so each receive brings
-    /// new ones, however many are queued), then are made visible again.
-    /// </summary>
+    /// <summary>Scans the whole poison queue for deliveries to replay (<see cref="PoisonQueueScan"/>).</summary>
     public Task<IReadOnlyList<IngestEnvelope>> ReplayPoisonAsync(string? requestId, bool dryRun, CancellationToken cancellationToken)
-        => Transient<IReadOnlyList<IngestEnvelope>>("replay", async () =>
-        {
-            var chosen = new List<IngestEnvelope>();
-            var kept = new Dictionary<string, string>(); // message id → latest pop receipt
-            try
-            {
-                while (true)
-                {
-                    var messages = (await _poison.ReceiveMessagesAsync(32, ScanVisibility, cancellationToken)).Value;
-                    // Empty, or only messages met before (a scan longer than their invisibility): the scan is done.
-                    if (messages.Length == 0 || messages.All(m => kept.ContainsKey(m.MessageId)))
-                    {
-                        foreach (var message in messages)
-                        {
-                            kept[message.MessageId] = message.PopReceipt;
-                        }
-
-                        break;
-                    }
-
-                    foreach (var message in messages)
-                    {
-                        // A scan longer than the invisibility meets a kept message again: note its new receipt only.
-                        var again = kept.ContainsKey(message.MessageId);
-                        IngestEnvelope envelope;
-                        try
-                        {
-                            envelope = await OpenAsync(message.MessageText, cancellationToken);
-                        }
-                        catch (CaptureSettledException)
-                        {
-                            // Another copy of it settled: nothing left to replay.
-                            await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                            continue;
-                        }
-                        catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
-                        {
-                            kept[message.MessageId] = message.PopReceipt; // unreadable: left for a human
-                            continue;
-                        }
-
-                        var wanted = requestId is null || envelope.RequestId == requestId;
-                        if (!wanted || dryRun)
-                        {
-                            kept[message.MessageId] = message.PopReceipt;
-                            if (wanted && !again)
-                            {
-                                chosen.Add(envelope);
-                            }
-
-                            continue;
-                        }
-
-                        chosen.Add(envelope);
-                        await _queue.SendMessageAsync(message.MessageText, TimeSpan.Zero, NeverExpires, cancellationToken);
-                        await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                    }
-                }
-            }
-            finally
-            {
-                await ShowAgainAsync(kept);
-            }
-
-            return chosen;
-        });
-
-    /// <summary>How long a scanned poison message stays invisible; the scan shows the kept ones again when it ends.</summary>
-    private static readonly TimeSpan ScanVisibility = TimeSpan.FromMinutes(2);
-
-    private async Task ShowAgainAsync(Dictionary<string, string> kept)
-    {
-        foreach (var (id, popReceipt) in kept)
-        {
-            try
-            {
-                await _poison.UpdateMessageAsync(id, popReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
-            }
-            catch (RequestFailedException)
-            {
-                // Gone or received again meanwhile: it reappears by itself when its invisibility ends.
-            }
-        }
-    }
+        => new PoisonQueueScan(_queue, _poison, OpenAsync).ReplayAsync(requestId, dryRun, cancellationToken);
 
     /// <summary>Turns a queue message (as the queue trigger hands it over) back into the envelope it captured.</summary>
     public async Task<IngestEnvelope> OpenAsync(string messageText, CancellationToken cancellationToken)
@@ -305,39 +218,5 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             // Bodies are deleted only once their delivery settled: this is another copy of a settled message.
             throw new CaptureSettledException(message.RequestId);
         }
-    }
-
-    /// <summary>
-    /// Faults of the store or the path to it, worth trying again. A connection dropped mid-request can surface as a
-    /// raw <see cref="System.Net.Sockets.SocketException"/> that the SDK does not wrap (seen with Azurite behind a cut proxy).
-    /// </summary>
-    internal static bool IsUnreachable(Exception e) => e is RequestFailedException { Status: 408 or 429 or >= 500 } or RequestFailedException { Status: 0 }
-        or HttpRequestException or AggregateException or IOException or System.Net.Sockets.SocketException;
-
-    private static Task Transient(string operation, Func<Task> call) => Transient(operation, async () => { await call(); return true; });
-
-    private static async Task<T> Transient<T>(string operation, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception e) when (IsUnreachable(e))
-        {
-            throw new StoreUnavailableException($"Storage queue {operation} failed: {e.GetType().Name}", e);
-        }
-    }
-
-    /// <summary>The captured delivery as stored: the headers that matter are the envelope's fields; the body is base64 or a blob.</summary>
-    internal sealed record CapturedMessage(
-        [property: JsonPropertyName("v")] int Version,
-        [property: JsonPropertyName("source")] string Source,
-        [property: JsonPropertyName("requestId")] string RequestId,
-        [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAtUtc,
-        [property: JsonPropertyName("body")] string? Body,
-        [property: JsonPropertyName("blob")] string? Blob)
-    {
-        public static CapturedMessage From(IngestEnvelope envelope, string? blob)
-            => new(1, envelope.Source, envelope.RequestId, envelope.ReceivedAtUtc, blob is null ? Convert.ToBase64String(envelope.Body.Span) : null, blob);
     }
 }

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace Ingest.Core.Adapters.Aloware;
@@ -26,9 +23,6 @@ internal enum PayloadShape
 /// </summary>
 internal sealed class AlowareFields
 {
-    private const int MaxNameBytes = 32;
-    private const int MaxScalarBytes = 64;
-    private const int MaxEventNameBytes = 200;
 
     public PayloadShape Shape { get; private set; }
     public bool IsTestPayload { get; private set; }
@@ -100,7 +94,7 @@ internal sealed class AlowareFields
                     IsTestPayload = reader.TokenType == JsonTokenType.True;
                     break;
                 case Name.Event when isRoot:
-                    EventName = ReadEventName(ref reader);
+                    EventName = AlowareValues.ReadEventName(ref reader);
                     break;
                 case Name.Other or Name.Body or Name.Communication or Name.TestPayload or Name.Event:
                     reader.Skip();
@@ -123,16 +117,16 @@ internal sealed class AlowareFields
 
         switch (name)
         {
-            case Name.Id: Id = Pick(Id, ReadInteger(ref reader), overwrite); break;
-            case Name.Type: Type = Pick(Type, ReadInteger(ref reader), overwrite); break;
-            case Name.Direction: Direction = Pick(Direction, ReadInteger(ref reader), overwrite); break;
-            case Name.UserId: UserId = Pick(UserId, ReadInteger(ref reader), overwrite); break;
-            case Name.OwnerId: OwnerId = Pick(OwnerId, ReadInteger(ref reader), overwrite); break;
-            case Name.Disposition: Disposition = Pick(Disposition, ReadDisposition(ref reader), overwrite); break;
-            case Name.Disposition2: Disposition2 = Pick(Disposition2, ReadDisposition(ref reader), overwrite); break;
-            case Name.Duration: DurationSec = Pick(DurationSec, ReadInteger(ref reader), overwrite); break;
-            case Name.TalkTime: TalkTimeSec = Pick(TalkTimeSec, ReadInteger(ref reader), overwrite); break;
-            case Name.CreatedAt: CreatedAtUtc = Pick(CreatedAtUtc, ReadTimestamp(ref reader), overwrite); break;
+            case Name.Id: Id = Pick(Id, AlowareValues.ReadInteger(ref reader), overwrite); break;
+            case Name.Type: Type = Pick(Type, AlowareValues.ReadInteger(ref reader), overwrite); break;
+            case Name.Direction: Direction = Pick(Direction, AlowareValues.ReadInteger(ref reader), overwrite); break;
+            case Name.UserId: UserId = Pick(UserId, AlowareValues.ReadInteger(ref reader), overwrite); break;
+            case Name.OwnerId: OwnerId = Pick(OwnerId, AlowareValues.ReadInteger(ref reader), overwrite); break;
+            case Name.Disposition: Disposition = Pick(Disposition, AlowareValues.ReadDisposition(ref reader), overwrite); break;
+            case Name.Disposition2: Disposition2 = Pick(Disposition2, AlowareValues.ReadDisposition(ref reader), overwrite); break;
+            case Name.Duration: DurationSec = Pick(DurationSec, AlowareValues.ReadInteger(ref reader), overwrite); break;
+            case Name.TalkTime: TalkTimeSec = Pick(TalkTimeSec, AlowareValues.ReadInteger(ref reader), overwrite); break;
+            case Name.CreatedAt: CreatedAtUtc = Pick(CreatedAtUtc, AlowareValues.ReadTimestamp(ref reader), overwrite); break;
         }
     }
 
@@ -162,7 +156,7 @@ internal sealed class AlowareFields
                 }
                 else
                 {
-                    id ??= ReadInteger(ref reader);
+                    id ??= AlowareValues.ReadInteger(ref reader);
                 }
             }
         }
@@ -172,8 +166,8 @@ internal sealed class AlowareFields
 
     private static Name MatchName(ref Utf8JsonReader reader)
     {
-        Span<byte> buffer = stackalloc byte[MaxNameBytes];
-        var name = Normalise(in reader, buffer);
+        Span<byte> buffer = stackalloc byte[AlowareValues.MaxNameBytes];
+        var name = AlowareValues.Normalise(in reader, buffer);
         return name switch
         {
             _ when name.SequenceEqual("body"u8) => Name.Body,
@@ -194,153 +188,4 @@ internal sealed class AlowareFields
         };
     }
 
-    /// <summary>Lower-cases ASCII and drops spaces, underscores and hyphens; empty when too long to be a name we know.</summary>
-    private static ReadOnlySpan<byte> Normalise(in Utf8JsonReader reader, Span<byte> buffer)
-    {
-        if (reader.ValueSpan.Length > MaxNameBytes * 2)
-        {
-            return [];
-        }
-
-        Span<byte> raw = stackalloc byte[MaxNameBytes * 2];
-        var source = Unescaped(in reader, raw);
-        var length = 0;
-        foreach (var b in source)
-        {
-            if (b is (byte)' ' or (byte)'_' or (byte)'-')
-            {
-                continue;
-            }
-
-            if (length == buffer.Length)
-            {
-                return [];
-            }
-
-            buffer[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
-        }
-
-        return buffer[..length];
-    }
-
-    private static long? ReadInteger(ref Utf8JsonReader reader)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Number:
-                if (reader.TryGetInt64(out var whole))
-                {
-                    return whole;
-                }
-
-                return reader.TryGetDouble(out var real) && IsWhole(real) ? (long)real : null;
-            case JsonTokenType.String when reader.ValueSpan.Length <= MaxScalarBytes:
-                Span<byte> raw = stackalloc byte[MaxScalarBytes];
-                var text = Trim(Unescaped(in reader, raw));
-                if (Utf8Parser.TryParse(text, out long parsed, out var used) && used == text.Length)
-                {
-                    return parsed;
-                }
-
-                return Utf8Parser.TryParse(text, out double parsedReal, out used) && used == text.Length && IsWhole(parsedReal)
-                    ? (long)parsedReal
-                    : null;
-            default:
-                return null;
-        }
-    }
-
-    private static bool IsWhole(double value)
-        => double.IsFinite(value) && Math.Abs(value) < 9e15 && value == Math.Floor(value);
-
-    private static long? ReadDisposition(ref Utf8JsonReader reader)
-    {
-        var code = ReadInteger(ref reader);
-        if (code is not null || reader.TokenType != JsonTokenType.String)
-        {
-            return code;
-        }
-
-        Span<byte> buffer = stackalloc byte[MaxNameBytes];
-        return AlowareCodes.DispositionFromText(Normalise(in reader, buffer));
-    }
-
-    private static DateTime? ReadTimestamp(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.Number)
-        {
-            // Unix seconds, as some relays send them.
-            return reader.TryGetInt64(out var seconds) && seconds is > 0 and < 253402300800
-                ? DateTime.UnixEpoch.AddSeconds(seconds)
-                : null;
-        }
-
-        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > MaxScalarBytes)
-        {
-            return null;
-        }
-
-        Span<byte> raw = stackalloc byte[MaxScalarBytes];
-        var bytes = Trim(Unescaped(in reader, raw));
-        Span<char> chars = stackalloc char[MaxScalarBytes];
-        if (!Encoding.UTF8.TryGetChars(bytes, chars, out var count))
-        {
-            return null;
-        }
-
-        const DateTimeStyles utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
-        var text = chars[..count];
-        if (DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, utc, out var exact))
-        {
-            return exact;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, utc, out var general) ? general.UtcDateTime : null;
-    }
-
-    private static string ReadEventName(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            reader.Skip();
-            return "(not a string)";
-        }
-
-        if (reader.ValueSpan.Length > MaxEventNameBytes)
-        {
-            return "(too long)";
-        }
-
-        try
-        {
-            return reader.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            return "(not valid UTF-8)";
-        }
-    }
-
-    /// <summary>
-    /// The string's bytes with escapes resolved; empty when they do not decode (a lone surrogate escape or invalid
-    /// UTF-8), so one unreadable field reads as absent instead of failing the whole delivery.
-    /// </summary>
-    private static ReadOnlySpan<byte> Unescaped(in Utf8JsonReader reader, Span<byte> raw)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            return reader.ValueSpan;
-        }
-
-        try
-        {
-            return raw[..reader.CopyString(raw)];
-        }
-        catch (InvalidOperationException)
-        {
-            return [];
-        }
-    }
-
-    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text) => text.Trim(" \t"u8);
 }
