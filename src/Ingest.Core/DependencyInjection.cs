@@ -21,8 +21,8 @@ namespace Ingest.Core;
 public static class DependencyInjection
 {
     /// <summary>
-    /// The ingest pipeline, its settings, and the embedded in-memory stores. A host that wires a real
-    /// backend registers it before or after this call; the embedded ones are only added where none is.
+    /// The ingest pipeline, its settings, and the embedded in-memory stores as defaults (TryAdd): a real backend
+    /// registered before this call keeps them out, one registered after replaces them.
     /// </summary>
     public static IServiceCollection AddCore(this IServiceCollection services, IConfiguration configuration)
     {

@@ -1,13 +1,13 @@
 using Ingest.Core.Configuration;
 using Ingest.Functions;
-using Ingest.Integrations.DynamoDb;
+using Ingest.Functions.Configuration;
 using Ingest.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
-// In-memory state would lose the ledger on every restart and differ per instance: never by accident.
-if (SettingsBinding.Read<DynamoDbOptions>(builder.Configuration, DynamoDbOptions.Section).RefusalForFunctionsApp() is { } refusal)
+// In-memory state would lose the ledger and the captures on every restart and differ per instance: never by accident.
+if (InMemoryStateGuard.Refusal(builder.Configuration) is { } refusal)
 {
     throw new InvalidOperationException(refusal);
 }

@@ -25,3 +25,26 @@ public static class DependencyChecks
         return services;
     }
 }
+
+/// <summary>
+/// A dependency's health check: the dependency answered, or it did not, said by the kind of failure only (an
+/// exception's message may carry a URL, and the health service logs what a check reports).
+/// </summary>
+public abstract class DependencyProbe : IHealthCheck
+{
+    /// <exception cref="Exception">The dependency did not answer.</exception>
+    protected abstract Task ProbeAsync(CancellationToken cancellationToken);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ProbeAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, e.GetType().Name);
+        }
+    }
+}

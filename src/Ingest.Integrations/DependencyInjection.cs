@@ -5,6 +5,7 @@ using Ingest.Integrations.HubSpot;
 using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Polly.Telemetry;
 
 namespace Ingest.Integrations;
 
@@ -15,10 +16,16 @@ public static class DependencyInjection
     /// queue, Aloware's and HubSpot's APIs, and Power BI. What a setting leaves out, the core's embedded defaults serve.
     /// </summary>
     public static IServiceCollection AddIntegrations(this IServiceCollection services, IConfiguration configuration)
-        => services
+    {
+        // Polly logs every attempt of every HTTP pipeline, up to Error for a handled 5xx: hundreds of lines in an
+        // outage. Attempts go to Debug; retries, timeouts and the circuit's changes keep their level.
+        services.Configure<TelemetryOptions>(telemetry => telemetry.SeverityProvider = args
+            => args.Event.EventName == "ExecutionAttempt" ? ResilienceEventSeverity.Debug : args.Event.Severity);
+        return services
             .AddDynamoDbState(configuration)
             .AddStorageCapture(configuration)
             .AddAloware(configuration)
             .AddHubSpot(configuration)
             .AddPowerBi(configuration);
+    }
 }

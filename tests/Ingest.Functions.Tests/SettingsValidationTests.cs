@@ -39,22 +39,32 @@ public class SettingsValidationTests
     }
 
     [Theory]
-    [InlineData(null, null, true)]
-    [InlineData("false", "false", true)]
-    [InlineData("true", null, false)]
-    [InlineData(null, "true", false)]
-    public void TheFunctionsAppRefusesInMemoryStateUnlessToldItIsATest(string? enabled, string? allowInMemory, bool refused)
+    [InlineData(null, null, null, "DynamoDb__Enabled=true")]
+    [InlineData("false", "false", null, "DynamoDb__Enabled=true")]
+    [InlineData("true", null, null, null)]
+    [InlineData("true", null, "StorageQueue", null)]
+    [InlineData("true", null, "InMemory", "Capture__Backend=InMemory")]
+    [InlineData(null, "true", null, null)]
+    [InlineData(null, "true", "InMemory", null)]
+    public void TheFunctionsAppRefusesInMemoryStateUnlessToldItIsATest(string? enabled, string? allowInMemory, string? captureBackend, string? refusalNames)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["DynamoDb:Enabled"] = enabled,
             ["DynamoDb:AllowInMemory"] = allowInMemory,
+            ["Capture:Backend"] = captureBackend,
         }).Build();
 
-        var refusal = SettingsBinding.Read<Integrations.DynamoDb.DynamoDbOptions>(configuration, Integrations.DynamoDb.DynamoDbOptions.Section).RefusalForFunctionsApp();
+        var refusal = Configuration.InMemoryStateGuard.Refusal(configuration);
 
-        Assert.Equal(refused, refusal is not null);
-        Assert.True(refusal is null || refusal.Contains("DynamoDb__Enabled=true", StringComparison.Ordinal));
+        if (refusalNames is null)
+        {
+            Assert.Null(refusal);
+        }
+        else
+        {
+            Assert.Contains(refusalNames, refusal);
+        }
     }
 
     [Fact]

@@ -26,11 +26,11 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
         new("quarantine", "list", "/api/admin/quarantine/list", "List the facts held for agents not on the roster."),
     ];
 
-    private const string Usage = """
+    /// <summary>The short usage shown after a usage error; <c>--help</c> gives the full one.</summary>
+    private static string Usage => $"""
         usage: ingest-admin <command> --url https://<app> [--file body.json|export.csv] [--dry-run] [--print]
-          commands:  dimagent sync | dimmetric sync | dimmetric rollback | dimdate seed | dimshift sync | replay
-                     backfill aloware | reconcile hubspot | quarantine list
-          --dry-run  the app previews and writes nothing (backfill aloware, reconcile hubspot, replay)
+          commands:  {string.Join(" | ", Endpoints.Select(Words))}
+          --dry-run  the app previews and writes nothing ({string.Join(", ", Endpoints.Where(e => e.Previews).Select(Words))})
           --print    print the signed request and send nothing
           env:       ADMIN_HMAC_SECRET (required), ADMIN_API_KEY (when the app requires one)
         """;
@@ -40,7 +40,8 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
 
     public async Task<int> RunAsync(string[] args)
     {
-        var parsed = Commands().Parse(args);
+        // No @file expansion: a body file is always named by --file.
+        var parsed = Commands().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
@@ -136,7 +137,18 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
             return 0;
         }
 
-        using var response = await http.SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            await errors.WriteLineAsync($"Cannot reach {app}: {e.Message}");
+            return 1;
+        }
+
+        using var answered = response;
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.IsSuccessStatusCode)
         {
@@ -147,6 +159,8 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
         await errors.WriteLineAsync(AdminReplies.DescribeFailure((int)response.StatusCode, text));
         return 1;
     }
+
+    private static string Words(Endpoint endpoint) => endpoint.Verb is null ? endpoint.Group : $"{endpoint.Group} {endpoint.Verb}";
 
     private static Option<string> UrlOption()
     {

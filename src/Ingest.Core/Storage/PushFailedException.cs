@@ -5,7 +5,7 @@ namespace Ingest.Core.Storage;
 /// still have been stored (a server error or gateway timeout) or surely were not (a refusal, throttling, unavailable).
 /// A push that got no answer at all may have landed too.
 /// </summary>
-public abstract class PushFailedException(string message) : Exception(message)
+public abstract class PushFailedException(string message, Exception? inner = null) : Exception(message, inner)
 {
     public abstract bool MayHaveLanded { get; }
 

@@ -65,7 +65,7 @@ public sealed class IngestMetrics
     /// <summary>A captured delivery moved to the poison queue; <paramref name="source"/> is "unknown" when it cannot be read.</summary>
     public void Poisoned(string source) => _poisoned.Add(1, new KeyValuePair<string, object?>("source", source));
 
-    /// <summary>Reports <c>powerbi.circuit.open</c> (1 open, 0 closed) from the writer that owns the circuit; the first caller wins.</summary>
+    /// <summary>Reports <c>powerbi.circuit.open</c> (1 open, 0 closed) from the FactEvent circuit; the first caller wins.</summary>
     public void ObserveCircuit(Func<bool> isOpen)
     {
         if (Interlocked.Exchange(ref _circuitObserved, 1) == 0)

@@ -59,7 +59,7 @@ public sealed class HealthReporter(HealthCheckService checks, IEnumerable<IWrite
     {
         var error = entry.Status == HealthStatus.Healthy ? null
             : entry.Exception is OperationCanceledException ? "timeout"
-            : entry.Exception?.GetType().Name ?? entry.Status.ToString();
+            : entry.Description ?? entry.Status.ToString();
         return new DependencyHealth(name, error is null, entry.Tags.Contains(DependencyChecks.OptionalTag), Math.Round(entry.Duration.TotalMilliseconds, 1), error);
     }
 }

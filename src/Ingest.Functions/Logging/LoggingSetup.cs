@@ -22,9 +22,6 @@ public static class LoggingSetup
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
-            // Polly logs every attempt of every resilience pipeline; the app's own lines (a retry, an open circuit, a
-            // delivery that did not land) say what matters once, without the request's URL.
-            .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
             .Enrich.FromLogContext();
         foreach (var sink in extraSinks ?? [])
         {

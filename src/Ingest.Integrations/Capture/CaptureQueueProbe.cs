@@ -1,15 +1,9 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace Ingest.Integrations.Capture;
 
 /// <summary>The capture queue answers; without it nothing can be accepted.</summary>
-public sealed class CaptureQueueProbe(StorageQueueCaptureQueue queue) : IHealthCheck
+public sealed class CaptureQueueProbe(StorageQueueCaptureQueue queue) : DependencyProbe
 {
     public const string Name = "captureQueue";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
-    {
-        await queue.ProbeAsync(cancellationToken);
-        return HealthCheckResult.Healthy();
-    }
+    protected override Task ProbeAsync(CancellationToken cancellationToken) => queue.ProbeAsync(cancellationToken);
 }

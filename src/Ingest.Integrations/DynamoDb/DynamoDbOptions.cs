@@ -11,16 +11,10 @@ public sealed class DynamoDbOptions
     public bool Enabled { get; set; }
 
     /// <summary>
-    /// Lets the Functions app start without DynamoDB, on in-memory state that dies with the process: for a test host
-    /// only. Without it the Functions app refuses to start unless <see cref="Enabled"/> (the local host needs neither).
+    /// Lets the Functions app start on in-memory state that dies with the process (the ledger and records without
+    /// DynamoDB, or <c>Capture__Backend=InMemory</c>): for a test host only. The local host needs no such leave.
     /// </summary>
     public bool AllowInMemory { get; set; }
-
-    /// <summary>Why the Functions app must not start on this configuration, or null.</summary>
-    public string? RefusalForFunctionsApp()
-        => Enabled || AllowInMemory ? null
-            : "The Functions app keeps its ledger and records in DynamoDB: set DynamoDb__Enabled=true with DynamoDb__Region and DynamoDb__TableName, "
-              + "or DynamoDb__AllowInMemory=true for a test host whose state may vanish with the process.";
 
     /// <summary>The AWS region, such as us-east-1. Credentials come from the default chain.</summary>
     public string Region { get; set; } = string.Empty;

@@ -20,6 +20,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private readonly PowerBiWriterOptions _options;
     private readonly PowerBiCircuit _circuit;
     private readonly FactBatchPoster _poster;
+    private readonly PushLimiter _limiter;
     private readonly TimeProvider _clock;
     private readonly ILogger<CoalescingFactWriter> _logger;
     private readonly IngestMetrics _metrics;
@@ -35,13 +36,10 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
         PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, PowerBiCircuit circuit, IOptions<PowerBiOptions> options, TimeProvider clock,
         IngestMetrics metrics, ILogger<CoalescingFactWriter> logger, IOptions<LedgerOptions>? ledger = null)
     {
-        (_options, _circuit, _clock, _metrics, _logger) = (options.Value.Writer, circuit, clock, metrics, logger);
+        (_options, _circuit, _limiter, _clock, _metrics, _logger) = (options.Value.Writer, circuit, limiter, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
         _queue = new FactQueue(_options);
-        // Rows are posted while their ledger claim is surely still held: a claim older than its lease may have
-        // been taken over, and posting it then would land the fact twice. A third leaves room for the DimDate
-        // POST before and the FactEvent POST and the complete after.
-        _maxWait = (ledger?.Value ?? new LedgerOptions()).LeaseDuration / 3;
+        _maxWait = PowerBiRestClient.FactRowsMaxWait((ledger?.Value ?? new LedgerOptions()).LeaseDuration);
         _poster = new FactBatchPoster(client, dataset, limiter, metrics, clock, logger, _maxWait);
     }
 
@@ -57,7 +55,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
 
         if (_circuit.IsOpen)
         {
-            throw new PowerBiUnavailableException($"Power BI failed {_options.BreakerFailures} POSTs in a row; not calling it until {_circuit.OpenUntil:O}.");
+            throw new PowerBiUnavailableException($"Power BI's circuit is open after {_options.BreakerFailures} failed POSTs; not calling it until {_circuit.OpenUntil:O}.");
         }
 
         var submissions = rows.Chunk(_options.MaxRowsPerPost)
@@ -102,16 +100,23 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private async Task FlushLoopAsync()
     {
         var stopping = _stopping.Token;
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            while (true)
+            try
             {
                 await FlushOnceAsync(stopping);
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Disposed: the rows still pending are failed there.
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return; // disposed: the rows still pending are failed there
+            }
+            catch (Exception e)
+            {
+                // A POST slot could not be taken (the shared budget's store is down): tell the waiting callers, whose
+                // deliveries stay captured, and keep serving the next ones.
+                _logger.LogWarning(e, "Could not take a POST slot for FactEvent; the waiting rows are refused and their deliveries stay captured");
+                _queue.FailAll(e);
+            }
         }
     }
 
@@ -119,9 +124,26 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     {
         await _wake.WaitAsync(stopping);
         await WaitForBatchAsync(stopping);
-        // Wait for an in-flight slot first, so the batch taken after holds every row that came meanwhile.
+        if (_queue.QueuedRows == 0)
+        {
+            return;
+        }
+
+        // Wait for an in-flight slot and the first POST slot before taking the batch, so it holds every row that
+        // came meanwhile; retries and isolating a bad caller take slots of their own.
         await _inFlight.WaitAsync(stopping);
-        var batch = TakeBatch();
+        FactSubmission[] batch;
+        try
+        {
+            await _limiter.AcquirePostAsync(stopping);
+            batch = TakeBatch();
+        }
+        catch
+        {
+            _inFlight.Release();
+            throw;
+        }
+
         if (batch.Length == 0)
         {
             _inFlight.Release();
@@ -135,7 +157,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     {
         try
         {
-            await _poster.SendAsync(batch, _stopping.Token);
+            await _poster.SendAsync(batch, postSlotHeld: true, _stopping.Token);
         }
         finally
         {

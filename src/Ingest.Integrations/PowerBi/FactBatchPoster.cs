@@ -13,9 +13,10 @@ namespace Ingest.Integrations.PowerBi;
 internal sealed class FactBatchPoster(
     PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IngestMetrics metrics, TimeProvider clock, ILogger logger, TimeSpan maxWait)
 {
-    public async Task SendAsync(FactSubmission[] batch, CancellationToken stopping)
+    /// <param name="postSlotHeld">The writer took this batch's first POST slot before taking the batch.</param>
+    public async Task SendAsync(FactSubmission[] batch, bool postSlotHeld, CancellationToken stopping)
     {
-        if (await TryPostAsync(batch, stopping) is not { } refused)
+        if (await TryPostAsync(batch, postSlotHeld, stopping) is not { } refused)
         {
             return;
         }
@@ -45,8 +46,8 @@ internal sealed class FactBatchPoster(
         }
 
         var (first, second) = (batch[..(batch.Length / 2)], batch[(batch.Length / 2)..]);
-        var firstRefused = await TryPostAsync(first, stopping);
-        var secondRefused = await TryPostAsync(second, stopping);
+        var firstRefused = await TryPostAsync(first, postSlotHeld: false, stopping);
+        var secondRefused = await TryPostAsync(second, postSlotHeld: false, stopping);
         if (firstRefused is not null && secondRefused is not null && secondRefused.ErrorCode == firstRefused.ErrorCode && secondRefused.Status == firstRefused.Status)
         {
             Reject(first, firstRefused);
@@ -66,14 +67,14 @@ internal sealed class FactBatchPoster(
     }
 
     /// <returns>Power BI's refusal of these rows (400/413), or null when they landed or failed otherwise (their callers are told).</returns>
-    private async Task<PowerBiException?> TryPostAsync(FactSubmission[] batch, CancellationToken stopping)
+    private async Task<PowerBiException?> TryPostAsync(FactSubmission[] batch, bool postSlotHeld, CancellationToken stopping)
     {
         var rows = batch.Sum(s => s.Rows.Length);
         try
         {
             var datasetId = await dataset.GetDatasetIdAsync(stopping);
             var oldest = batch.Min(s => s.EnqueuedAt);
-            await client.PostFactRowsAsync(datasetId, Body(batch), rows, sendBy: oldest + maxWait, stopping);
+            await client.PostFactRowsAsync(datasetId, Body(batch), rows, sendBy: oldest + maxWait, postSlotHeld, stopping);
             metrics.Posted(rows, clock.GetUtcNow() - oldest);
             foreach (var submission in batch)
             {

@@ -103,7 +103,7 @@ internal sealed class FactQueue(PowerBiWriterOptions options)
         return batch;
     }
 
-    /// <summary>Fails every row still waiting (the writer is stopping).</summary>
+    /// <summary>Fails every row still waiting (the writer is stopping, or no POST slot could be taken).</summary>
     public void FailAll(Exception reason)
     {
         lock (_gate)

@@ -64,7 +64,7 @@ public sealed class PowerBiWriterOptions
     /// <summary>The longest Retry-After the writer honours in place; a longer one fails the batch to the redrive.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Consecutive failed POSTs that open the circuit, and how long it stays open.</summary>
+    /// <summary>Failed POSTs (each after its retries) with none landing in two minutes that open the circuit, and how long it stays open.</summary>
     public int BreakerFailures { get; set; } = 5;
 
     public TimeSpan BreakerOpenFor { get; set; } = TimeSpan.FromSeconds(30);

@@ -33,19 +33,16 @@ public static class PowerBiRegistration
         AddTransport(services.AddHttpClient(PowerBiRestClient.HttpClientName, (sp, http) =>
         {
             http.BaseAddress = BaseAddress(sp);
-            // Each request's own timeout starts once it has a pending-POST slot (RequestTimeoutHandler), not while it
-            // waits for one; this outer bound only catches a body that stalls after its headers.
-            http.Timeout = PendingPostGate.MaxWait + PowerBiRestClient.RequestTimeout + TimeSpan.FromSeconds(15);
+            http.Timeout = PowerBiRestClient.CallTimeout;
         }), authenticate);
 
         // FactEvent POSTs: breaker and retry outside, the push limits inside, so every attempt waits its turn.
         var facts = services.AddHttpClient(PowerBiRestClient.FactEventClientName, (sp, http) =>
         {
             http.BaseAddress = BaseAddress(sp);
-            // Attempts stop once the rows have waited a third of a ledger lease (FactPost.SendBy); the last may still
-            // wait for its slot and its answer.
+            // Covers every attempt: none starts after the rows' SendBy, and the last may still take a whole call.
             var lease = (sp.GetService<IOptions<LedgerOptions>>()?.Value ?? new LedgerOptions()).LeaseDuration;
-            http.Timeout = lease / 3 + PendingPostGate.MaxWait + PowerBiRestClient.RequestTimeout + TimeSpan.FromSeconds(15);
+            http.Timeout = PowerBiRestClient.FactRowsMaxWait(lease) + PowerBiRestClient.CallTimeout;
         });
         facts.AddResilienceHandler(PowerBiResilience.PipelineName, (pipeline, context) => PowerBiResilience.Configure(pipeline, context.ServiceProvider));
         facts.AddHttpMessageHandler(sp => new PushLimitHandler(sp.GetRequiredService<PushLimiter>(), sp.GetRequiredService<TimeProvider>()));

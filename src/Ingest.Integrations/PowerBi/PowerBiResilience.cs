@@ -11,7 +11,7 @@ namespace Ingest.Integrations.PowerBi;
 
 /// <summary>
 /// The resilience of FactEvent POSTs, on their HTTP client. Outermost a breaker over whole POSTs (after their
-/// retries): <see cref="PowerBiWriterOptions.BreakerFailures"/> failed in a sampling window with none landing open
+/// retries): <see cref="PowerBiWriterOptions.BreakerFailures"/> failed with none landing in a two-minute window open
 /// it for <see cref="PowerBiWriterOptions.BreakerOpenFor"/>. Within it a bounded retry: 429 waits Retry-After (one
 /// longer than <see cref="PowerBiWriterOptions.MaxRetryAfter"/> fails the rows to the redrive instead of holding
 /// callers), 5xx, 408 and timeouts back off exponentially with jitter. 400 and 413 are the rows' fault and pass
@@ -42,7 +42,7 @@ public static class PowerBiResilience
             OnOpened = args =>
             {
                 circuit.Opened(args.BreakDuration);
-                logger.LogError("Power BI failed {Failures} FactEvent POSTs in a row: circuit open for {BreakDuration}", writer.BreakerFailures, args.BreakDuration);
+                logger.LogError("Power BI failed {Failures} or more FactEvent POSTs with none landing: circuit open for {BreakDuration}", writer.BreakerFailures, args.BreakDuration);
                 return default;
             },
             OnClosed = _ =>
@@ -60,7 +60,11 @@ public static class PowerBiResilience
                 Delay = TimeSpan.FromMilliseconds(200),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldRetryAfterHeader = true,
+                // Only a 429 waits its Retry-After (capped by IsWorthRetrying; a second when it gives none); 5xx back off.
+                ShouldRetryAfterHeader = false,
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } throttled
+                    ? RetryAfter(throttled, clock) ?? TimeSpan.FromSeconds(1)
+                    : (TimeSpan?)null),
                 ShouldHandle = args => ValueTask.FromResult(IsWorthRetrying(args.Outcome, writer.MaxRetryAfter, clock, args.Context.CancellationToken)),
                 OnRetry = args =>
                 {

@@ -20,6 +20,19 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
     /// <summary>The push API answers in about a second; a POST not answered in this is treated as failed (and retried).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most one call may take: a pending-POST slot, then its answer (RequestTimeoutHandler), and a margin for a
+    /// body that stalls after its headers.
+    /// </summary>
+    public static readonly TimeSpan CallTimeout = PendingPostGate.MaxWait + RequestTimeout + TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// FactEvent rows are posted only while their ledger claims are surely still held: a claim older than its lease may
+    /// have been taken over, and posting then would land the fact twice. A third of the lease leaves room for the
+    /// DimDate POST before and the FactEvent POST and the complete after.
+    /// </summary>
+    public static TimeSpan FactRowsMaxWait(TimeSpan leaseDuration) => leaseDuration / 3;
+
     private static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.General);
 
     private string Workspace => $"v1.0/myorg/groups/{Uri.EscapeDataString(options.Value.WorkspaceId)}";
@@ -60,12 +73,14 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
     /// Posts FactEvent rows already serialized as a <c>{"rows":[...]}</c> body (the writer sizes its batches by bytes),
     /// retried within the push limits, and never sent after <paramref name="sendBy"/>.
     /// </summary>
-    public async Task PostFactRowsAsync(string datasetId, ReadOnlyMemory<byte> body, int rows, DateTimeOffset sendBy, CancellationToken cancellationToken)
+    /// <param name="postSlotHeld">The caller already took the first attempt's POST slot from the push limiter.</param>
+    public async Task PostFactRowsAsync(string datasetId, ReadOnlyMemory<byte> body, int rows, DateTimeOffset sendBy, bool postSlotHeld, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, RowsPath(datasetId, TableNames.FactEvent)) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Options.Set(FactPost.Rows, rows);
         request.Options.Set(FactPost.SendBy, sendBy);
+        request.Options.Set(FactPost.PostSlotHeld, postSlotHeld);
         using var response = await httpClients.CreateClient(FactEventClientName).SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
@@ -105,7 +120,6 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
         }
 
         var requestId = response.Headers.TryGetValues("RequestId", out var ids) ? ids.FirstOrDefault() : null;
-        var retryAfter = response.Headers.RetryAfter?.Delta;
-        throw new PowerBiException(response.StatusCode, error?.Code, error?.Message ?? response.ReasonPhrase, requestId, retryAfter);
+        throw new PowerBiException(response.StatusCode, error?.Code, error?.Message ?? response.ReasonPhrase, requestId);
     }
 }

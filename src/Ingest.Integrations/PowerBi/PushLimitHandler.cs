@@ -11,7 +11,15 @@ public sealed class PushLimitHandler(PushLimiter limiter, TimeProvider clock) : 
     {
         if (request.Options.TryGetValue(FactPost.Rows, out var rows))
         {
-            await limiter.AcquireAsync(rows, cancellationToken);
+            if (request.Options.TryGetValue(FactPost.PostSlotHeld, out var held) && held)
+            {
+                request.Options.Set(FactPost.PostSlotHeld, false); // this attempt uses it; a retry takes its own
+                await limiter.AcquireRowsAsync(rows, cancellationToken);
+            }
+            else
+            {
+                await limiter.AcquireAsync(rows, cancellationToken);
+            }
         }
 
         if (request.Options.TryGetValue(FactPost.SendBy, out var sendBy) && clock.GetUtcNow() > sendBy)

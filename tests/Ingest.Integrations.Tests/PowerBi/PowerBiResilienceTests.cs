@@ -56,8 +56,8 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
     private PowerBiRestClient Client => _services.GetRequiredService<PowerBiRestClient>();
     private PowerBiCircuit Circuit => _services.GetRequiredService<PowerBiCircuit>();
 
-    private Task PostAsync(TimeSpan? sendWithin = null)
-        => Client.PostFactRowsAsync("ds", Body, rows: 1, _clock.GetUtcNow() + (sendWithin ?? TimeSpan.FromMinutes(1)), CancellationToken.None);
+    private Task PostAsync(TimeSpan? sendWithin = null, bool postSlotHeld = false)
+        => Client.PostFactRowsAsync("ds", Body, rows: 1, _clock.GetUtcNow() + (sendWithin ?? TimeSpan.FromMinutes(1)), postSlotHeld, CancellationToken.None);
 
     private static HttpResponseMessage Throttled(int retryAfterSeconds)
     {
@@ -146,6 +146,22 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         await PostAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(7, _powerBi.Requests);
         Assert.False(Circuit.IsOpen);
+    }
+
+    [Fact]
+    public async Task AFirstAttemptWhosePostSlotTheWriterHoldsDoesNotTakeASecond()
+    {
+        var limiter = _services.GetRequiredService<PushLimiter>();
+        await limiter.AcquirePostAsync(CancellationToken.None); // the writer's, taken before it took the batch
+
+        await PostAsync(postSlotHeld: true).WaitAsync(TimeSpan.FromSeconds(10)); // the clock never moved
+        Assert.Equal(1, _powerBi.Requests);
+
+        var unheld = PostAsync();
+        await Task.WhenAny(unheld, Task.Delay(TimeSpan.FromMilliseconds(200)));
+        Assert.False(unheld.IsCompleted); // its own slot comes half a second (120 a minute) after the last
+        Assert.InRange(await AdvanceUntilAsync(() => unheld.IsCompleted), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
+        Assert.Equal(2, _powerBi.Requests);
     }
 
     [Fact]

@@ -63,19 +63,26 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
         // Longer than any delivery takes here, as production's 10 min is longer than the 5 min function timeout:
         // a lease that lapses mid-flight lets a second worker post the same fact.
         ["Ledger:LeaseDuration"] = "00:00:30",
-        // Well inside the callers' 60 s timeout, so a delivery held by a long fault is answered deferred, never left unanswered.
+        // Well inside Aloware's 110 s timeout, so a delivery held by a long fault is answered deferred, never left unanswered.
         ["Webhook:ProcessingDeadline"] = "00:00:20",
         ["Logging:Level"] = "Error",
     }, services);
 
+    private static readonly TimeSpan AlowareTimeout = TimeSpan.FromSeconds(110);
+
     private static string NewTableName() => "d" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Posts the whole corpus with some concurrency; returns how many were acknowledged (2xx) and how many got no answer.</summary>
+    /// <summary>
+    /// Posts the whole corpus with some concurrency; returns how many were acknowledged (2xx) and how many got no answer
+    /// within Aloware's own timeout (110 s). The server bounds its part (capture deadline, then processing deadline);
+    /// the rest is this machine's load, which the in-test fault campaign running beside these tests adds to.
+    /// </summary>
     private async Task<(int Acknowledged, int Refused, int Unanswered)> DeliverAsync(LocalHostFactory host, int concurrency = 32, TimeSpan? timeout = null)
     {
         var client = host.CreateClient();
         client.Timeout = Timeout.InfiniteTimeSpan;
         int acknowledged = 0, refused = 0, unanswered = 0;
+        long slowestTicks = 0;
         using var gate = new SemaphoreSlim(concurrency);
         await Task.WhenAll(_corpus.Select(async delivery =>
         {
@@ -84,9 +91,11 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhook/aloware") { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
                 request.Headers.Authorization = new("Bearer", LocalHostFactory.Token);
-                using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+                using var deadline = new CancellationTokenSource(timeout ?? AlowareTimeout);
+                var sent = System.Diagnostics.Stopwatch.GetTimestamp();
                 using var response = await client.SendAsync(request, deadline.Token);
                 Interlocked.Increment(ref response.IsSuccessStatusCode ? ref acknowledged : ref refused);
+                InterlockedMax(ref slowestTicks, System.Diagnostics.Stopwatch.GetElapsedTime(sent).Ticks);
             }
             catch (OperationCanceledException)
             {
@@ -97,7 +106,16 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
                 gate.Release();
             }
         }));
+        output.WriteLine($"answered {acknowledged + refused} of {_corpus.Count}, slowest answer {TimeSpan.FromTicks(slowestTicks).TotalSeconds:F1} s");
         return (acknowledged, refused, unanswered);
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long seen;
+        while (value > (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
     }
 
     /// <summary>
