@@ -29,10 +29,12 @@ public sealed class RealDependenciesCollection : ICollectionFixture<RealDependen
 }
 
 /// <summary>
-/// The fault campaign's own DynamoDB Local and Azurite (it uses the product's fixed queue names), so the campaign
-/// runs beside the durability tests instead of after them.
+/// The fault campaign's own DynamoDB Local and Azurite (it uses the product's fixed queue names). It runs alone, after
+/// every other collection: beside the durability tests, its two hosts and their load starved this 2-core machine
+/// until Azurite took longer than the 30 s capture deadline and deliveries were refused (3 of 4 runs of the
+/// durability class, on this session's code and on the code before it alike).
 /// </summary>
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class FaultCampaignDependenciesCollection : ICollectionFixture<RealDependencies>
 {
     public const string Name = "The fault campaign's DynamoDB Local and Azurite";
