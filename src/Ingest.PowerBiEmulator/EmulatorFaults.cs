@@ -9,12 +9,30 @@ internal sealed class EmulatorFaults
     private int _status;
     private int _count;
     private long _latencyTicks;
+    private int _held;
 
     /// <summary>How long every POST rows request is held before it is served.</summary>
     public TimeSpan Latency
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
         set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
+    }
+
+    /// <summary>How many POST rows requests the latency holds right now.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Holds a request for <see cref="Latency"/> on <paramref name="clock"/>.</summary>
+    public async Task HoldAsync(TimeSpan latency, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _held);
+        try
+        {
+            await Task.Delay(latency, clock, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _held);
+        }
     }
 
     public void Inject(int status, int count)

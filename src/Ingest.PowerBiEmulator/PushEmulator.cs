@@ -32,6 +32,9 @@ public sealed class PushEmulator
     /// <summary>Delays every POST rows request, which keeps it pending (it counts against the in-flight limit).</summary>
     public void SetLatency(TimeSpan latency) => _faults.Latency = latency;
 
+    /// <summary>How many POST rows requests that latency holds right now (a test's clock knows they wait for time, not work).</summary>
+    public int HeldRequests => _faults.Held;
+
     /// <summary>POST rows requests being served right now, across datasets.</summary>
     public int PendingPosts
     {

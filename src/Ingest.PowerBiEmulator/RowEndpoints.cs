@@ -61,7 +61,7 @@ internal sealed class RowEndpoints(EmulatorWorkspace workspace, EmulatorLimits l
         {
             if (latency > TimeSpan.Zero)
             {
-                await Task.Delay(latency, clock, cancellationToken);
+                await faults.HoldAsync(latency, clock, cancellationToken);
             }
 
             return AddRows(dataset, table, request);

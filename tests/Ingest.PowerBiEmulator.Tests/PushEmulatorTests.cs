@@ -152,13 +152,15 @@ public class PushEmulatorTests
         f.Emulator.SetLatency(TimeSpan.FromSeconds(5));
 
         var pending = Enumerable.Range(0, 5).Select(_ => f.PostRowsAsync(id, 1)).ToArray();
-        await WaitUntilAsync(() => f.Emulator.PendingPosts >= 5);
+        await WaitUntilAsync(() => f.Emulator.HeldRequests >= 5); // each held on the emulator's clock, so pending too
         using var sixth = await f.PostRowsAsync(id, 1);
         f.Clock.Advance(TimeSpan.FromSeconds(5));
         var done = await Task.WhenAll(pending);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, sixth.StatusCode);
         Assert.All(done, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(0, f.Emulator.HeldRequests);
+        Assert.Equal(0, f.Emulator.PendingPosts);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using Ingest.Core.Domain;
 using Ingest.Core.Embedded;
 using Ingest.Integrations.PowerBi;
-using Ingest.PowerBiEmulator;
 
 namespace Ingest.Integrations.Tests.PowerBi;
 
@@ -12,13 +11,13 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     [Fact]
     public async Task SustainedLoadAtTheDatasetCeilingLandsEveryRowWithoutA429()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget());
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget());
 
         // 277 rows a second (1M rows an hour) for three simulated minutes.
         var posted = await WriterRig.OfferAsync(clock, 280, 180, id => rig.Writer.PostAsync([WriterRig.Row(id)], CancellationToken.None));
-        await Task.WhenAll(posted);
+        await clock.RunAsync(Task.WhenAll(posted));
 
         var stats = server.Emulator.Stats()[TableNames.FactEvent];
         var writer = rig.Writer.Stats();
@@ -32,9 +31,9 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     [Fact]
     public async Task OnePostPerEventIsThrottledAtTheSameLoad()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:Mode"] = "Direct" });
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:Mode"] = "Direct" });
         var naive = rig.Sink;
         Assert.IsType<Core.Pipeline.DirectFactSink>(naive);
 
@@ -48,7 +47,7 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
             {
             }
         });
-        await Task.WhenAll(posted);
+        await clock.RunAsync(Task.WhenAll(posted));
 
         Assert.True(server.Emulator.Stats()[TableNames.FactEvent].Throttled > 0);
     }
@@ -56,14 +55,14 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     [Fact]
     public async Task HonoursRetryAfterAndLandsTheRows()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget());
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget());
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
         server.Emulator.InjectFault(429, 1);
 
         var started = clock.Clock.GetUtcNow();
-        await rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None);
+        await clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None));
 
         Assert.True(clock.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(1), "the writer retried before Retry-After");
         Assert.Equal(1, rig.Writer.Stats().Throttled);
@@ -74,13 +73,13 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     [Fact]
     public async Task RetriesServerFaultsWithBackoff()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget());
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget());
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
         server.Emulator.InjectFault(503, 2);
 
-        await rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None);
+        await clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None));
 
         Assert.Equal(2, rig.Writer.Stats().Retries);
         Assert.Single(server.Emulator.Rows(TableNames.FactEvent));
@@ -89,21 +88,21 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     [Fact]
     public async Task GivesUpAfterItsAttemptsAndThenOpensTheCircuit()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget(), new()
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget(), new()
         {
             ["PowerBi:Writer:MaxAttempts"] = "2",
             ["PowerBi:Writer:BreakerFailures"] = "2",
         });
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
         server.Emulator.InjectFault(503, 1000);
 
-        await Assert.ThrowsAsync<PowerBiUnavailableException>(() => rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None));
-        await Assert.ThrowsAsync<PowerBiUnavailableException>(() => rig.Writer.PostAsync([WriterRig.Row(2)], CancellationToken.None));
+        await Assert.ThrowsAsync<PowerBiUnavailableException>(() => clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None)));
+        await Assert.ThrowsAsync<PowerBiUnavailableException>(() => clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(2)], CancellationToken.None)));
         var postsBefore = server.Emulator.Stats()[TableNames.FactEvent].Rejected;
 
-        var open = await Assert.ThrowsAsync<PowerBiUnavailableException>(() => rig.Writer.PostAsync([WriterRig.Row(3)], CancellationToken.None));
+        var open = await Assert.ThrowsAsync<PowerBiUnavailableException>(() => clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(3)], CancellationToken.None)));
 
         Assert.Contains("not calling it", open.Message);
         Assert.True(rig.Writer.Stats().CircuitOpen);
@@ -114,16 +113,16 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     [Fact]
     public async Task IsolatesTheCallerWhoseRowPowerBiRefusesAndLandsTheRest()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:FlushWindow"] = "00:00:02" });
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:FlushWindow"] = "00:00:02" });
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
 
         var good = Enumerable.Range(1, 9).Select(i => rig.Writer.PostAsync([WriterRig.Row(i)], CancellationToken.None)).ToArray();
         var bad = rig.Writer.PostAsync([WriterRig.Row(99, disposition: new string('x', 4001))], CancellationToken.None);
 
-        await Task.WhenAll(good);
-        var refused = await Assert.ThrowsAsync<RowsRejectedException>(() => bad);
+        await clock.RunAsync(Task.WhenAll(good));
+        var refused = await Assert.ThrowsAsync<RowsRejectedException>(() => clock.RunAsync(bad));
         Assert.Contains("4000", refused.Message);
         Assert.Equal(9, server.Emulator.Rows(TableNames.FactEvent).Count);
         Assert.Equal(1, rig.Writer.Stats().RejectedRows);
@@ -132,9 +131,9 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     [Fact]
     public async Task RefusesAtOnceWhenItsQueueIsFull()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget(), new()
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget(), new()
         {
             ["PowerBi:Writer:MaxQueuedRows"] = "10",
             ["PowerBi:Writer:MaxRowsPerPost"] = "10",
@@ -144,22 +143,22 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
         var queued = Enumerable.Range(1, 9).Select(i => rig.Writer.PostAsync([WriterRig.Row(i)], CancellationToken.None)).ToArray();
 
         await Assert.ThrowsAsync<WriterSaturatedException>(() => rig.Writer.PostAsync([WriterRig.Row(10), WriterRig.Row(11)], CancellationToken.None));
-        await Task.WhenAll(queued);
+        await clock.RunAsync(Task.WhenAll(queued));
         Assert.Equal(9, server.Emulator.Rows(TableNames.FactEvent).Count);
     }
 
     [Fact]
     public async Task NeverHasMoreThanFivePostsInFlight()
     {
-        await using var clock = new FastClock();
-        var emulator = new PushEmulator(clock.Clock);
-        await using var server = await EmulatorServer.StartAsync(emulator);
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget());
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        var emulator = server.Emulator;
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget());
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
         emulator.SetLatency(TimeSpan.FromSeconds(4)); // each POST stays pending for eight pacing intervals
 
         var posted = await WriterRig.OfferAsync(clock, 100, 20, id => rig.Writer.PostAsync([WriterRig.Row(id)], CancellationToken.None));
-        await Task.WhenAll(posted);
+        await clock.RunAsync(Task.WhenAll(posted));
 
         Assert.Equal(0, emulator.Stats()[TableNames.FactEvent].Throttled);
         Assert.Equal(posted.Count, emulator.Rows(TableNames.FactEvent).Count);

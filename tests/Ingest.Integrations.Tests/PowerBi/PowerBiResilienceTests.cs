@@ -28,7 +28,7 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
     }
 
     private static readonly ReadOnlyMemory<byte> Body = "{\"rows\":[{}]}"u8.ToArray();
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    private readonly SteppedClock _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero), TimeSpan.FromMilliseconds(500));
     private readonly ScriptedPowerBi _powerBi = new();
     private readonly ServiceProvider _services;
 
@@ -46,18 +46,19 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         };
         _services = new ServiceCollection()
             .AddLogging()
-            .AddSingleton<TimeProvider>(_clock)
+            .AddSingleton<TimeProvider>(_time.Clock)
             .AddSingleton<IPushBudget>(new InMemoryPushBudget())
             .AddPowerBi(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .ServePowerBiFrom(_ => _powerBi)
             .BuildServiceProvider();
     }
 
+    private FakeTimeProvider Clock => _time.Clock;
     private PowerBiRestClient Client => _services.GetRequiredService<PowerBiRestClient>();
     private PowerBiCircuit Circuit => _services.GetRequiredService<PowerBiCircuit>();
 
     private Task PostAsync(TimeSpan? sendWithin = null, bool postSlotHeld = false)
-        => Client.PostFactRowsAsync("ds", Body, rows: 1, _clock.GetUtcNow() + (sendWithin ?? TimeSpan.FromMinutes(1)), postSlotHeld, CancellationToken.None);
+        => Client.PostFactRowsAsync("ds", Body, rows: 1, Clock.GetUtcNow() + (sendWithin ?? TimeSpan.FromMinutes(1)), postSlotHeld, CancellationToken.None);
 
     private static HttpResponseMessage Throttled(int retryAfterSeconds)
     {
@@ -66,21 +67,12 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         return response;
     }
 
-    /// <summary>
-    /// Moves the fake clock half a second at a time until <paramref name="done"/>, yielding between steps so timers
-    /// registered meanwhile fire in order; returns how much fake time passed. Real time only bounds the patience.
-    /// </summary>
-    private async Task<TimeSpan> AdvanceUntilAsync(Func<bool> done)
+    /// <summary>Steps the fake clock until <paramref name="work"/> is done; returns how much simulated time that took.</summary>
+    private async Task<TimeSpan> ElapsedAsync(Task work)
     {
-        var started = _clock.GetUtcNow();
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!done())
-        {
-            _clock.Advance(TimeSpan.FromMilliseconds(500));
-            await Task.Delay(1, patience.Token);
-        }
-
-        return _clock.GetUtcNow() - started;
+        var started = Clock.GetUtcNow();
+        await _time.RunAsync(work);
+        return Clock.GetUtcNow() - started;
     }
 
     [Fact]
@@ -88,10 +80,8 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
     {
         _powerBi.Script.Enqueue(Throttled(10));
 
-        var post = PostAsync();
-        var waited = await AdvanceUntilAsync(() => post.IsCompleted);
+        var waited = await ElapsedAsync(PostAsync());
 
-        await post;
         Assert.Equal(2, _powerBi.Requests);
         // Not before Retry-After; and on the fake clock (the system clock would have let it run for ages of fake time).
         Assert.InRange(waited, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
@@ -130,9 +120,8 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
 
         for (var post = 0; post < 2; post++)
         {
-            var failing = PostAsync();
-            await AdvanceUntilAsync(() => failing.IsCompleted); // past each backoff and the pacing of POSTs
-            await Assert.ThrowsAsync<PowerBiException>(() => failing);
+            // Stepped past each backoff and the pacing of POSTs.
+            await Assert.ThrowsAsync<PowerBiException>(() => _time.RunAsync(PostAsync()));
         }
 
         Assert.Equal(6, _powerBi.Requests);
@@ -141,7 +130,7 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         await Assert.ThrowsAsync<BrokenCircuitException>(() => PostAsync().WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(6, _powerBi.Requests);
 
-        _clock.Advance(TimeSpan.FromSeconds(20));
+        Clock.Advance(TimeSpan.FromSeconds(20));
         Assert.Equal(TimeSpan.Zero, Circuit.RefusingFor);
         await PostAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(7, _powerBi.Requests);
@@ -160,7 +149,7 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         var unheld = PostAsync();
         await Task.WhenAny(unheld, Task.Delay(TimeSpan.FromMilliseconds(200)));
         Assert.False(unheld.IsCompleted); // its own slot comes half a second (120 a minute) after the last
-        Assert.InRange(await AdvanceUntilAsync(() => unheld.IsCompleted), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
+        Assert.InRange(await ElapsedAsync(unheld), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
         Assert.Equal(2, _powerBi.Requests);
     }
 

@@ -10,30 +10,30 @@ namespace Ingest.Integrations.Tests.PowerBi;
 [Trait("Category", "Slow")]
 public sealed class SharedBudgetTests(DynamoDbFixture dynamo)
 {
-    private static async Task<(TableStats Stats, int Offered)> RunTwoWritersAsync(FastClock clock, Func<Core.Storage.IPushBudget> budget, bool shared)
+    private static async Task<(TableStats Stats, int Offered)> RunTwoWritersAsync(Func<Core.Storage.IPushBudget> budget, bool shared)
     {
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
         var settings = new Dictionary<string, string?> { ["PowerBi:Writer:SharedBudget"] = shared ? "true" : "false" };
-        await using var first = new WriterRig(server.BaseAddress, clock.Clock, budget(), settings);
-        await using var second = new WriterRig(server.BaseAddress, clock.Clock, budget(), settings);
-        await first.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
-        await second.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        await using var first = new WriterRig(server.BaseAddress, clock, budget(), settings);
+        await using var second = new WriterRig(server.BaseAddress, clock, budget(), settings);
+        await clock.RunAsync(first.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
+        await clock.RunAsync(second.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
 
         // Each instance alone would pace at two POSTs a second: together, twice the dataset's per-minute limit.
-        var a = WriterRig.OfferAsync(clock, 150, 90, id => first.Writer.PostAsync([WriterRig.Row(id)], CancellationToken.None), firstId: 0);
-        var b = WriterRig.OfferAsync(clock, 150, 90, id => second.Writer.PostAsync([WriterRig.Row(id)], CancellationToken.None), firstId: 1_000_000);
-        var posted = (await a).Concat(await b).ToArray();
-        await Task.WhenAll(posted.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
-        return (server.Emulator.Stats()[TableNames.FactEvent], posted.Length);
+        var posted = await WriterRig.OfferAsync(clock, 150, 90, id => Task.WhenAll(
+            first.Writer.PostAsync([WriterRig.Row(id)], CancellationToken.None),
+            second.Writer.PostAsync([WriterRig.Row(1_000_000 + id)], CancellationToken.None)));
+        await clock.RunAsync(Task.WhenAll(posted.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default))));
+        return (server.Emulator.Stats()[TableNames.FactEvent], 2 * posted.Count);
     }
 
     [Fact]
     public async Task TwoWritersSharingADynamoDbBudgetAreNeverThrottled()
     {
-        await using var clock = new FastClock();
         await using var backend = await DynamoBackend.CreateAsync(dynamo);
 
-        var (stats, offered) = await RunTwoWritersAsync(clock, () => backend.Budget(), shared: true);
+        var (stats, offered) = await RunTwoWritersAsync(() => backend.Budget(), shared: true);
 
         Assert.Equal(0, stats.Throttled);
         Assert.Equal(offered, stats.Rows);
@@ -42,9 +42,7 @@ public sealed class SharedBudgetTests(DynamoDbFixture dynamo)
     [Fact]
     public async Task TwoWritersEachWithOnlyItsOwnLimiterAreThrottled()
     {
-        await using var clock = new FastClock();
-
-        var (stats, _) = await RunTwoWritersAsync(clock, () => new InMemoryPushBudget(), shared: false);
+        var (stats, _) = await RunTwoWritersAsync(() => new InMemoryPushBudget(), shared: false);
 
         Assert.True(stats.Throttled > 0);
     }

@@ -2,7 +2,6 @@ using Ingest.Core.Domain;
 using Ingest.Core.Embedded;
 using Ingest.Core.Storage;
 using Ingest.Integrations.PowerBi;
-using Ingest.PowerBiEmulator;
 
 namespace Ingest.Integrations.Tests.PowerBi;
 
@@ -43,31 +42,31 @@ public sealed class WriterFaultTests
     [Fact]
     public async Task AStoreFaultWhileTakingAPostSlotFailsThoseCallersAndTheWriterKeepsServing()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new FlakyBudget(healthyTakes: 0, failures: 1), new() { ["PowerBi:Writer:SharedBudget"] = "true" });
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new FlakyBudget(healthyTakes: 0, failures: 1), new() { ["PowerBi:Writer:SharedBudget"] = "true" });
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
 
         var first = rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None);
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => first.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => clock.RunAsync(first));
 
-        await rig.Writer.PostAsync([WriterRig.Row(2)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(2)], CancellationToken.None));
         Assert.Equal([2L], server.Emulator.Rows(TableNames.FactEvent).Select(r => r.GetProperty("CommunicationID").GetInt64()));
     }
 
     [Fact]
     public async Task WhenEveryCallerInABatchIsRefusedTheWriterStopsHalvingAfterBothHalvesFailAlike()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:FlushWindow"] = "00:00:02" });
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:FlushWindow"] = "00:00:02" });
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
 
         var bad = Enumerable.Range(1, 16).Select(i => rig.Writer.PostAsync([WriterRig.Row(i, disposition: new string('x', 4001))], CancellationToken.None)).ToArray();
 
         foreach (var caller in bad)
         {
-            await Assert.ThrowsAsync<RowsRejectedException>(() => caller.WaitAsync(TimeSpan.FromSeconds(60)));
+            await Assert.ThrowsAsync<RowsRejectedException>(() => clock.RunAsync(caller));
         }
 
         // The whole batch, then each half once: 3 POSTs, where halving down to single callers took 2 × 16 − 1 = 31.
@@ -79,18 +78,18 @@ public sealed class WriterFaultTests
     [Fact]
     public async Task AStoreFaultWhileIsolatingABadCallerReachesEveryCallerOfTheBatch()
     {
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
         // The batch's own POST and rows take the budget twice; every take after (the halves' POST slots) fails.
         var budget = new FlakyBudget(healthyTakes: 2, failures: int.MaxValue / 2);
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, budget, new() { ["PowerBi:Writer:FlushWindow"] = "00:00:02", ["PowerBi:Writer:SharedBudget"] = "true" });
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        await using var rig = new WriterRig(server.BaseAddress, clock, budget, new() { ["PowerBi:Writer:FlushWindow"] = "00:00:02", ["PowerBi:Writer:SharedBudget"] = "true" });
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
 
         var callers = Enumerable.Range(1, 4).Select(i => rig.Writer.PostAsync([WriterRig.Row(i, disposition: i == 4 ? new string('x', 4001) : "completed")], CancellationToken.None)).ToArray();
 
         foreach (var caller in callers)
         {
-            var fault = await Record.ExceptionAsync(() => caller.WaitAsync(TimeSpan.FromSeconds(60)));
+            var fault = await Record.ExceptionAsync(() => clock.RunAsync(caller));
             // Told, not left waiting (a TimeoutException here): the budget's fault, or its row's refusal.
             Assert.True(fault is StoreUnavailableException or RowsRejectedException or PowerBiUnavailableException { InnerException: StoreUnavailableException },
                 $"the caller was not told: {fault?.GetType().Name ?? "it succeeded"}");
@@ -101,16 +100,16 @@ public sealed class WriterFaultTests
     public async Task ACancelledCallersRowsThatWereNotSentYetNeverLand()
     {
         // The pipeline releases the claims of a caller that gave up: rows left queued would land with no claim held.
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:FlushWindow"] = "00:00:30" });
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:FlushWindow"] = "00:00:30" });
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
         using var giveUp = new CancellationTokenSource();
 
         var cancelled = rig.Writer.PostAsync([WriterRig.Row(1)], giveUp.Token);
         await giveUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
-        await rig.Writer.PostAsync([WriterRig.Row(2)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        await clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(2)], CancellationToken.None));
 
         Assert.Equal([2L], server.Emulator.Rows(TableNames.FactEvent).Select(r => r.GetProperty("CommunicationID").GetInt64()));
         Assert.Equal(0, rig.Writer.Stats().QueuedRows);
@@ -120,13 +119,13 @@ public sealed class WriterFaultTests
     public async Task ARefusalThatRetryingCannotCureIsNotReportedAsAnOutage()
     {
         // 403 (access revoked) or 404 (dataset deleted): postponing forever would hide it; it must count toward poison.
-        await using var clock = new FastClock();
-        await using var server = await EmulatorServer.StartAsync(new PushEmulator(clock.Clock));
-        await using var rig = new WriterRig(server.BaseAddress, clock.Clock, new InMemoryPushBudget());
-        await rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget());
+        await clock.RunAsync(rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None));
         server.Emulator.InjectFault(403, 100);
 
-        var refused = await Record.ExceptionAsync(() => rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+        var refused = await Record.ExceptionAsync(() => clock.RunAsync(rig.Writer.PostAsync([WriterRig.Row(1)], CancellationToken.None)));
 
         Assert.IsType<PowerBiException>(refused);
         Assert.IsNotAssignableFrom<TransientFaultException>(refused);

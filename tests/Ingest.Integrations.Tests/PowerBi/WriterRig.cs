@@ -3,50 +3,21 @@ using Ingest.Core.Storage;
 using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Ingest.Integrations.Tests.PowerBi;
-
-/// <summary>
-/// A clock that runs <see cref="Speed"/> times faster than real time, for the emulator and the writers alike,
-/// so minutes of the push limits pass in seconds while every request still crosses a real socket.
-/// </summary>
-public sealed class FastClock : IAsyncDisposable
-{
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _pump;
-
-    public FastClock(int speed = 20)
-    {
-        Speed = speed;
-        _pump = Task.Run(async () =>
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                await Task.Delay(5);
-                Clock.Advance(TimeSpan.FromMilliseconds(5 * speed));
-            }
-        });
-    }
-
-    public int Speed { get; }
-    public FakeTimeProvider Clock { get; } = new(Stores.StoreClock.Start()); // the shared budget's records live in DynamoDB Local
-
-    public async Task DelayAsync(TimeSpan simulated) => await Task.Delay(simulated, Clock);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _pump;
-    }
-}
 
 /// <summary>One writer (its own limiter, as on its own instance) against an emulator over HTTP.</summary>
 public sealed class WriterRig : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public WriterRig(Uri emulator, TimeProvider clock, IPushBudget budget, Dictionary<string, string?>? settings = null)
+    /// <summary>On simulated time: the rig's requests and budget calls hold the stepped clock while they are served.</summary>
+    public WriterRig(Uri emulator, SteppedClock clock, IPushBudget budget, Dictionary<string, string?>? settings = null)
+        : this(emulator, clock.Clock, clock.Counting(budget), settings, clock.Wire)
+    {
+    }
+
+    public WriterRig(Uri emulator, TimeProvider clock, IPushBudget budget, Dictionary<string, string?>? settings = null, Func<HttpMessageHandler>? wire = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -59,12 +30,17 @@ public sealed class WriterRig : IAsyncDisposable
             values[key] = value;
         }
 
-        _services = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(clock)
             .AddSingleton(budget)
-            .AddPowerBi(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
-            .BuildServiceProvider();
+            .AddPowerBi(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        if (wire is not null)
+        {
+            services.ServePowerBiFrom(_ => wire());
+        }
+
+        _services = services.BuildServiceProvider();
     }
 
     public CoalescingFactWriter Writer => _services.GetRequiredService<CoalescingFactWriter>();
@@ -84,7 +60,7 @@ public sealed class WriterRig : IAsyncDisposable
     };
 
     /// <summary>Offers <paramref name="perSecond"/> single-row deliveries a simulated second for <paramref name="seconds"/> simulated seconds.</summary>
-    public static async Task<List<Task>> OfferAsync(FastClock clock, int perSecond, int seconds, Func<long, Task> post, long firstId = 0)
+    public static async Task<List<Task>> OfferAsync(SteppedClock clock, int perSecond, int seconds, Func<long, Task> post, long firstId = 0)
     {
         var posted = new List<Task>();
         const int ticksPerSecond = 10;
@@ -96,7 +72,7 @@ public sealed class WriterRig : IAsyncDisposable
                 posted.Add(post(id++));
             }
 
-            await clock.DelayAsync(TimeSpan.FromMilliseconds(1000 / ticksPerSecond));
+            await clock.AdvanceAsync(TimeSpan.FromMilliseconds(1000 / ticksPerSecond));
         }
 
         return posted;
