@@ -1,6 +1,7 @@
 using System.Text;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Ingest.Core.Capture;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Ingest.Integrations.Capture;
@@ -124,5 +125,21 @@ public sealed class RedriveFunctionTests : IAsyncLifetime
         var poisoned = (await poison.PeekMessagesAsync(32)).Value.Single();
         Assert.True(poisoned.ExpiresOn > DateTimeOffset.UtcNow.AddYears(100), $"the poison message expires on {poisoned.ExpiresOn}");
         Assert.Equal("r-bad", (await services.GetRequiredService<StorageQueueCaptureQueue>().OpenAsync(poisoned.MessageText, CancellationToken.None)).RequestId);
+    }
+
+    [Fact]
+    public async Task AMessageThatIsNoCaptureIsPoisonedAtOnceOnItsFirstAttempt()
+    {
+        var sink = new Mock<IFactSink>();
+        await using var services = await ServicesAsync(sink.Object, maxDequeueCount: 5);
+        await _raw.SendMessageAsync("not a capture at all");
+        var message = await ReceiveWithinAsync(TimeSpan.FromSeconds(5));
+
+        await Run(services, message); // no throw: retrying cannot help, and the host's own poisoning would let it expire
+        await _raw.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+
+        var poison = new QueueClient(_azurite.ConnectionString, StorageCaptureOptions.PoisonQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        Assert.Equal("not a capture at all", (await poison.PeekMessagesAsync(32)).Value.Single().MessageText);
+        await Assert.ThrowsAsync<CaptureUnreadableException>(() => services.GetRequiredService<ITriggeredCaptures>().OpenAsync(message.MessageText, CancellationToken.None));
     }
 }

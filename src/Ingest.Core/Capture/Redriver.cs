@@ -64,6 +64,13 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
     /// </summary>
     public async Task<RedriveVerdict> AttemptAsync(Core.Domain.IngestEnvelope envelope, long attempt, CancellationToken cancellationToken)
     {
+        if (sink.RefusingFor is var refusing && refusing > TimeSpan.Zero)
+        {
+            // An attempt could only fail: come back once the sink takes rows again (PostponeFor).
+            logger.LogInformation("Power BI's circuit is open for {RefusingFor}; delivery {RequestId} is postponed, not attempted", refusing, envelope.RequestId);
+            return RedriveVerdict.Postpone;
+        }
+
         try
         {
             return await SettleAsync(envelope, cancellationToken) ? RedriveVerdict.Settled : RedriveVerdict.Postpone;
@@ -83,8 +90,10 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
     /// <summary>True when a failed attempt was the last one allowed: the delivery goes to the poison queue.</summary>
     public bool IsLastAttempt(long attempt) => attempt >= options.Value.MaxDequeueCount;
 
-    /// <summary>How long a postponed delivery waits before its next attempt.</summary>
-    public TimeSpan PostponeFor => options.Value.RedriveDelay;
+    /// <summary>How long a postponed delivery waits before its next attempt: the redrive delay, or until the sink takes rows again.</summary>
+    public TimeSpan PostponeFor => sink.RefusingFor is var refusing && refusing > TimeSpan.Zero
+        ? refusing + TimeSpan.FromSeconds(1)
+        : options.Value.RedriveDelay;
 
     public async Task<bool> RedriveAsync(CapturedDelivery delivery, CancellationToken cancellationToken)
     {

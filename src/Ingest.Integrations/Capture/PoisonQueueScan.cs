@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
+using Ingest.Core.Capture;
 using Ingest.Core.Domain;
 
 namespace Ingest.Integrations.Capture;
@@ -48,7 +48,7 @@ internal sealed class PoisonQueueScan(QueueClient queue, QueueClient poison, Fun
                             await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                             continue;
                         }
-                        catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
+                        catch (CaptureUnreadableException)
                         {
                             kept[message.MessageId] = message.PopReceipt; // unreadable: left for a human
                             continue;

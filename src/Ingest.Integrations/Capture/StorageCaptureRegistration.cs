@@ -21,7 +21,8 @@ public static class StorageCaptureRegistration
 
         services.AddSingleton<StorageQueueCaptureQueue>();
         services.AddSingleton<ICaptureQueue>(sp => sp.GetRequiredService<StorageQueueCaptureQueue>());
-        services.AddSingleton<StorageRedrive>();
+        services.AddSingleton<ITriggeredCaptures>(sp => sp.GetRequiredService<StorageQueueCaptureQueue>());
+        services.AddSingleton<TriggeredRedrive>();
         services.AddHostedService<CaptureQueueProvisioner>();
         services.AddDependencyCheck<CaptureQueueProbe>(CaptureQueueProbe.Name, optional: false);
         return services;

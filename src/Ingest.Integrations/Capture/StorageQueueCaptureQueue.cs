@@ -14,7 +14,7 @@ namespace Ingest.Integrations.Capture;
 /// large for a queue message (64 KB, base64) is stored as a blob and the message carries its name (claim check).
 /// Messages are base64-encoded, as the Functions queue trigger expects.
 /// </summary>
-public sealed class StorageQueueCaptureQueue : ICaptureQueue
+public sealed class StorageQueueCaptureQueue : ICaptureQueue, ITriggeredCaptures
 {
     /// <summary>A queue message's limit, counted on the text as sent: after the queue client's own base64.</summary>
     internal const int MaxMessageBytes = 64 * 1024;
@@ -104,7 +104,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
                 {
                     await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
+                catch (CaptureUnreadableException)
                 {
                     // Not a capture this app can read: kept in the poison queue for a human, not retried forever.
                     await _poison.SendMessageAsync(message.MessageText, TimeSpan.Zero, NeverExpires, cancellationToken);
@@ -161,7 +161,9 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     }
 
     /// <summary>Deletes the claim-check body a settled message referred to (the queue trigger's path: the host deletes the message).</summary>
-    public async Task DeleteClaimCheckAsync(string? messageText)
+    public Task ForgetBodyAsync(string messageText) => DeleteClaimCheckAsync(messageText);
+
+    private async Task DeleteClaimCheckAsync(string? messageText)
     {
         if (messageText is not null && JsonSerializer.Deserialize<CapturedMessage>(messageText)?.Blob is { } blob)
         {
@@ -195,9 +197,19 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
     /// <summary>Turns a queue message (as the queue trigger hands it over) back into the envelope it captured.</summary>
     public async Task<IngestEnvelope> OpenAsync(string messageText, CancellationToken cancellationToken)
     {
-        var message = JsonSerializer.Deserialize<CapturedMessage>(messageText) ?? throw new InvalidDataException("An empty capture message.");
-        var body = message.Blob is null ? Convert.FromBase64String(message.Body ?? "") : await DownloadAsync(message, cancellationToken);
-        return new IngestEnvelope(message.Source, message.RequestId, message.ReceivedAtUtc, body);
+        CapturedMessage message;
+        byte[]? inline;
+        try
+        {
+            message = JsonSerializer.Deserialize<CapturedMessage>(messageText) ?? throw new CaptureUnreadableException("An empty capture message.");
+            inline = message.Blob is null ? Convert.FromBase64String(message.Body ?? "") : null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            throw new CaptureUnreadableException($"A capture message that is not one: {e.Message}", e);
+        }
+
+        return new IngestEnvelope(message.Source, message.RequestId, message.ReceivedAtUtc, inline ?? await DownloadAsync(message, cancellationToken));
     }
 
     private async Task<byte[]> DownloadAsync(CapturedMessage message, CancellationToken cancellationToken)
@@ -212,7 +224,7 @@ public sealed class StorageQueueCaptureQueue : ICaptureQueue
             // the poison queue for a human instead of being dropped without a word. A day of margin for clock skew.
             if (_clock.GetUtcNow() - message.ReceivedAtUtc >= _claimCheckRetention - TimeSpan.FromDays(1))
             {
-                throw new InvalidDataException($"The body of delivery {message.RequestId} was removed by the claim-check retention ({_claimCheckRetention.TotalDays:0} days) before it settled.");
+                throw new CaptureUnreadableException($"The body of delivery {message.RequestId} was removed by the claim-check retention ({_claimCheckRetention.TotalDays:0} days) before it settled.");
             }
 
             // Bodies are deleted only once their delivery settled: this is another copy of a settled message.

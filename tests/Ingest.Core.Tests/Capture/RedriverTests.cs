@@ -72,6 +72,22 @@ public class RedriverTests
     }
 
     [Fact]
+    public async Task AnAttemptWhileTheSinksCircuitIsOpenIsPostponedUntilItClosesWithoutRunningThePipeline()
+    {
+        await _h.SeedRosterAsync(9);
+        var redriver = _h.Redriver(_queue, maxDequeueCount: 1);
+        _h.Sink.RefusingFor = TimeSpan.FromSeconds(20);
+
+        var verdict = await redriver.AttemptAsync(PipelineHarness.Envelope("""{"event":"x","body":{"id":5,"type":2,"user_id":9}}"""), attempt: 1, CancellationToken.None);
+
+        Assert.Equal(RedriveVerdict.Postpone, verdict); // not Failed: the last allowed attempt is not spent on an outage
+        Assert.Equal(TimeSpan.FromSeconds(21), redriver.PostponeFor);
+        Assert.Empty(_h.Facts);
+        _h.Sink.RefusingFor = TimeSpan.Zero;
+        Assert.Equal(new CaptureOptions().RedriveDelay, redriver.PostponeFor); // the redrive delay again
+    }
+
+    [Fact]
     public async Task MovesADeliveryThatKeepsFailingToPoison()
     {
         await _h.SeedRosterAsync(9);
