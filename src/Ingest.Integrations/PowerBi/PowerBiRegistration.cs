@@ -45,7 +45,6 @@ public static class PowerBiRegistration
             http.Timeout = PowerBiRestClient.FactRowsMaxWait(lease) + PowerBiRestClient.CallTimeout;
         });
         facts.AddResilienceHandler(PowerBiResilience.PipelineName, (pipeline, context) => PowerBiResilience.Configure(pipeline, context.ServiceProvider));
-        facts.AddHttpMessageHandler(sp => new PushLimitHandler(sp.GetRequiredService<PushLimiter>(), sp.GetRequiredService<TimeProvider>()));
         AddTransport(facts, authenticate);
 
         services.AddSingleton<PowerBiRestClient>();
@@ -81,9 +80,10 @@ public static class PowerBiRegistration
     private static Uri BaseAddress(IServiceProvider services)
         => new(services.GetRequiredService<IOptions<PowerBiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
 
-    /// <summary>What every Power BI request passes through, innermost last: the token, a pending-POST slot, the answer's timeout.</summary>
+    /// <summary>What every Power BI request passes through, innermost last: the push limits, the token, a pending-POST slot, the answer's timeout.</summary>
     private static void AddTransport(IHttpClientBuilder client, bool authenticate)
     {
+        client.AddHttpMessageHandler(sp => new PushLimitHandler(sp.GetRequiredService<PushLimiter>(), sp.GetRequiredService<TimeProvider>()));
         if (authenticate)
         {
             client.AddHttpMessageHandler(sp => new PowerBiAuthHandler(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));

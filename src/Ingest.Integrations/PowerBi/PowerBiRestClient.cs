@@ -78,16 +78,23 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, RowsPath(datasetId, TableNames.FactEvent)) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Options.Set(FactPost.Rows, rows);
-        request.Options.Set(FactPost.SendBy, sendBy);
-        request.Options.Set(FactPost.PostSlotHeld, postSlotHeld);
+        request.Options.Set(PushRequest.Rows, rows);
+        request.Options.Set(PushRequest.SendBy, sendBy);
+        request.Options.Set(PushRequest.PostSlotHeld, postSlotHeld);
         using var response = await httpClients.CreateClient(FactEventClientName).SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
-    public async Task AddRowsAsync<TRow>(string datasetId, string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+    /// <param name="withinLimits">Wait for a turn within the push limits first (false only for the naive writer the load tool measures).</param>
+    public async Task AddRowsAsync<TRow>(string datasetId, string table, IReadOnlyList<TRow> rows, bool withinLimits, CancellationToken cancellationToken)
     {
-        using var response = await Http.PostAsJsonAsync(RowsPath(datasetId, table), new RowsDto<TRow>(rows), RowJson, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, RowsPath(datasetId, table)) { Content = JsonContent.Create(new RowsDto<TRow>(rows), options: RowJson) };
+        if (withinLimits)
+        {
+            request.Options.Set(PushRequest.Rows, rows.Count);
+        }
+
+        using var response = await Http.SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 

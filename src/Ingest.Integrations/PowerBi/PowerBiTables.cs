@@ -3,7 +3,7 @@ using Ingest.Core.Storage;
 
 namespace Ingest.Integrations.PowerBi;
 
-/// <summary>The dataset's tables over REST: rows split into requests of at most 10,000, each within the push limits.</summary>
+/// <summary>The dataset's tables over REST: rows split into requests of at most 10,000, each within the push limits (<see cref="PushLimitHandler"/>).</summary>
 /// <remarks>Without a limiter it is the naive writer that the load tool compares against: it will be throttled.</remarks>
 public sealed class PowerBiTables(PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter? limiter) : IPushTables
 {
@@ -14,12 +14,7 @@ public sealed class PowerBiTables(PowerBiRestClient client, DatasetBootstrap dat
         var datasetId = await dataset.GetDatasetIdAsync(cancellationToken);
         foreach (var chunk in rows.Chunk(MaxRowsPerPost))
         {
-            if (limiter is not null)
-            {
-                await limiter.AcquireAsync(chunk.Length, cancellationToken);
-            }
-
-            await client.AddRowsAsync(datasetId, table, chunk, cancellationToken);
+            await client.AddRowsAsync(datasetId, table, chunk, withinLimits: limiter is not null, cancellationToken);
         }
     }
 

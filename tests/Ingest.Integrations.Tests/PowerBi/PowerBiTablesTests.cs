@@ -17,14 +17,19 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await EmulatorServer.StartAsync(new PushEmulator());
+        _services = Services(_server, TimeProvider.System);
+    }
+
+    private static ServiceProvider Services(EmulatorServer server, TimeProvider clock)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["PowerBi:BaseUrl"] = _server.BaseAddress.ToString(),
+            ["PowerBi:BaseUrl"] = server.BaseAddress.ToString(),
             ["PowerBi:WorkspaceId"] = "ws-1",
             ["PowerBi:DatasetName"] = "Ingest",
             ["PowerBi:Authentication"] = "None",
         }).Build();
-        _services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSingleton<Core.Storage.IPushBudget, Core.Embedded.InMemoryPushBudget>().AddPowerBi(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddSingleton(clock).AddSingleton<Core.Storage.IPushBudget, Core.Embedded.InMemoryPushBudget>().AddPowerBi(configuration).BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -112,6 +117,23 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
         await Tables.DeleteRowsAsync(TableNames.DimDate, CancellationToken.None);
 
         Assert.Empty(_server.Emulator.Rows(TableNames.DimDate));
+    }
+
+    [Fact]
+    public async Task DimensionPostsWaitTheirTurnWithinThePushLimitsAsFactPostsDo()
+    {
+        var clock = new SteppedClock();
+        await using var server = await clock.StartEmulatorAsync();
+        await using var services = Services(server, clock.Clock);
+        var tables = services.GetRequiredService<Core.Storage.IPushTables>();
+        await clock.RunAsync(tables.AddRowsAsync(TableNames.DimDate, [SampleRows.DimDateRow()], CancellationToken.None));
+
+        var started = clock.Clock.GetUtcNow();
+        await clock.RunAsync(tables.AddRowsAsync(TableNames.DimDate, [Core.Time.BusinessCalendar.DateRow(new DateOnly(2026, 11, 27))], CancellationToken.None));
+
+        // 120 POSTs a minute per dataset: the second waits half a second of the clock (which moves only when stepped).
+        Assert.InRange(clock.Clock.GetUtcNow() - started, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2));
+        Assert.Equal(2, server.Emulator.Stats()[TableNames.DimDate].Posts);
     }
 
     [Fact]
