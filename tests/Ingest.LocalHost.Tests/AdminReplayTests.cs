@@ -85,4 +85,14 @@ public sealed class AdminReplayTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("replayed_nonce", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task ABodyOverAMebibyteIs413NamingTheBodyBeforeItsSignatureIsChecked()
+    {
+        using var response = await _host.SignedPostAsync("/api/admin/replay", new byte[1024 * 1024 + 1]);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("body", out _));
+    }
 }

@@ -50,7 +50,7 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
             return ([], null, refusedUnread);
         }
 
-        if (request.ContentLength > maxBodyBytes || await ReadAtMostAsync(request.Body, maxBodyBytes, cancellationToken) is not { } body)
+        if (await BoundedBody.ReadAsync(request, maxBodyBytes, cancellationToken) is not { } body)
         {
             return ([], null, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"This endpoint reads bodies of at most {maxBodyBytes} bytes.", "body"));
         }
@@ -67,25 +67,6 @@ public sealed class AdminHttp(AdminAuthenticator authenticator, IAuditLog audit,
             body,
             request.QueryString.Value), cancellationToken);
         return result.Succeeded ? (body, result.Actor, null) : await RefuseAsync(request, authenticator.ClientAddress(peer, forwardedFor), result.Reason!, cancellationToken);
-    }
-
-    /// <returns>The body, or null when it is longer than <paramref name="limit"/> (reading stops there).</returns>
-    private static async Task<byte[]?> ReadAtMostAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     /// <summary>Audited without the body or any header value: who tried, where, and the reason code; throttled per caller.</summary>

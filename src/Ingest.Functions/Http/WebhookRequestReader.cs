@@ -19,13 +19,7 @@ public sealed class WebhookRequestReader(IOptions<WebhookOptions> options, TimeP
         }
 
         var limit = options.Value.MaxBodyBytes;
-        if (request.ContentLength > limit)
-        {
-            return (null, TooLarge(limit));
-        }
-
-        var body = await ReadLimitedAsync(request.Body, limit, cancellationToken);
-        if (body is null)
+        if (await BoundedBody.ReadAsync(request, limit, cancellationToken) is not { } body)
         {
             return (null, TooLarge(limit));
         }
@@ -50,25 +44,6 @@ public sealed class WebhookRequestReader(IOptions<WebhookOptions> options, TimeP
         }
 
         return media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>Reads the whole body, or returns null as soon as it exceeds the limit (no Content-Length needed).</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static ObjectResult TooLarge(int limit)
