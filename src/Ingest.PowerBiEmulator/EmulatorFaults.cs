@@ -24,10 +24,11 @@ internal sealed class EmulatorFaults
     /// <summary>Holds a request for <see cref="Latency"/> on <paramref name="clock"/>.</summary>
     public async Task HoldAsync(TimeSpan latency, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var held = Task.Delay(latency, clock, cancellationToken); // its timer exists before the request counts as held
         Interlocked.Increment(ref _held);
         try
         {
-            await Task.Delay(latency, clock, cancellationToken);
+            await held;
         }
         finally
         {

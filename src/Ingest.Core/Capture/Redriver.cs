@@ -24,7 +24,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
     public async Task<(int Received, int Settled)> RunOnceAsync(CancellationToken cancellationToken)
     {
         // While the sink refuses everything, receiving would only spend the deliveries' attempts toward the poison queue.
-        if (sink.RefusingFor > TimeSpan.Zero)
+        if (SinkRefuses)
         {
             return (0, 0);
         }
@@ -64,10 +64,10 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
     /// </summary>
     public async Task<RedriveVerdict> AttemptAsync(Core.Domain.IngestEnvelope envelope, long attempt, CancellationToken cancellationToken)
     {
-        if (sink.RefusingFor is var refusing && refusing > TimeSpan.Zero)
+        if (SinkRefuses)
         {
             // An attempt could only fail: come back once the sink takes rows again (PostponeFor).
-            logger.LogInformation("Power BI's circuit is open for {RefusingFor}; delivery {RequestId} is postponed, not attempted", refusing, envelope.RequestId);
+            logger.LogInformation("Power BI's circuit is open; delivery {RequestId} is postponed for {PostponeFor}, not attempted", envelope.RequestId, PostponeFor);
             return RedriveVerdict.Postpone;
         }
 
@@ -89,6 +89,9 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
 
     /// <summary>True when a failed attempt was the last one allowed: the delivery goes to the poison queue.</summary>
     public bool IsLastAttempt(long attempt) => attempt >= options.Value.MaxDequeueCount;
+
+    /// <summary>True while the sink refuses every row (Power BI's circuit is open): an attempt could only fail, so deliveries wait instead.</summary>
+    public bool SinkRefuses => sink.RefusingFor > TimeSpan.Zero;
 
     /// <summary>How long a postponed delivery waits before its next attempt: the redrive delay, or until the sink takes rows again.</summary>
     public TimeSpan PostponeFor => sink.RefusingFor is var refusing && refusing > TimeSpan.Zero

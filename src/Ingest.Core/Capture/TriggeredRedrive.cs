@@ -36,6 +36,13 @@ public sealed class TriggeredRedrive(ITriggeredCaptures captures, Redriver redri
 
     private async Task RedriveAsync(string messageText, long dequeueCount, CancellationToken cancellationToken)
     {
+        if (redriver.SinkRefuses)
+        {
+            // Checked before opening, so an open circuit costs no claim-check download and no attempt.
+            await captures.PostponeAsync(messageText, redriver.PostponeFor, cancellationToken);
+            return;
+        }
+
         IngestEnvelope envelope;
         try
         {

@@ -33,7 +33,9 @@ public static class PowerBiRegistration
         AddTransport(services.AddHttpClient(PowerBiRestClient.HttpClientName, (sp, http) =>
         {
             http.BaseAddress = BaseAddress(sp);
-            http.Timeout = PowerBiRestClient.CallTimeout;
+            // A dimension POST may wait minutes for its turn (120 POSTs an hour once a table is large); the wire is
+            // bounded beneath that wait, by the pending-POST gate and RequestTimeoutHandler.
+            http.Timeout = Timeout.InfiniteTimeSpan;
         }), authenticate);
 
         // FactEvent POSTs: breaker and retry outside, the push limits inside, so every attempt waits its turn.

@@ -20,11 +20,8 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
     /// <summary>The push API answers in about a second; a POST not answered in this is treated as failed (and retried).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// The most one call may take: a pending-POST slot, then its answer (RequestTimeoutHandler), and a margin for a
-    /// body that stalls after its headers.
-    /// </summary>
-    public static readonly TimeSpan CallTimeout = PendingPostGate.MaxWait + RequestTimeout + TimeSpan.FromSeconds(15);
+    /// <summary>The most one call may take once it is its turn within the push limits: a pending-POST slot, then its whole answer (RequestTimeoutHandler).</summary>
+    public static readonly TimeSpan CallTimeout = PendingPostGate.MaxWait + RequestTimeout;
 
     /// <summary>
     /// FactEvent rows are posted only while their ledger claims are surely still held: a claim older than its lease may

@@ -20,7 +20,7 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
         _services = Services(_server, TimeProvider.System);
     }
 
-    private static ServiceProvider Services(EmulatorServer server, TimeProvider clock)
+    private static ServiceProvider Services(EmulatorServer server, TimeProvider clock, Func<HttpMessageHandler>? wire = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -29,7 +29,13 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
             ["PowerBi:DatasetName"] = "Ingest",
             ["PowerBi:Authentication"] = "None",
         }).Build();
-        return new ServiceCollection().AddLogging().AddSingleton(clock).AddSingleton<Core.Storage.IPushBudget, Core.Embedded.InMemoryPushBudget>().AddPowerBi(configuration).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddSingleton(clock).AddSingleton<Core.Storage.IPushBudget, Core.Embedded.InMemoryPushBudget>().AddPowerBi(configuration);
+        if (wire is not null)
+        {
+            services.ServePowerBiFrom(_ => wire());
+        }
+
+        return services.BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -124,7 +130,7 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
     {
         var clock = new SteppedClock();
         await using var server = await clock.StartEmulatorAsync();
-        await using var services = Services(server, clock.Clock);
+        await using var services = Services(server, clock.Clock, clock.Wire);
         var tables = services.GetRequiredService<Core.Storage.IPushTables>();
         await clock.RunAsync(tables.AddRowsAsync(TableNames.DimDate, [SampleRows.DimDateRow()], CancellationToken.None));
 
@@ -134,6 +140,8 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
         // 120 POSTs a minute per dataset: the second waits half a second of the clock (which moves only when stepped).
         Assert.InRange(clock.Clock.GetUtcNow() - started, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2));
         Assert.Equal(2, server.Emulator.Stats()[TableNames.DimDate].Posts);
+        // That turn may take minutes once a table is large: the client's own timeout must not cut it short.
+        Assert.Equal(Timeout.InfiniteTimeSpan, services.GetRequiredService<IHttpClientFactory>().CreateClient(PowerBiRestClient.HttpClientName).Timeout);
     }
 
     [Fact]

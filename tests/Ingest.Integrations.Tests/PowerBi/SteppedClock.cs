@@ -7,10 +7,10 @@ namespace Ingest.Integrations.Tests.PowerBi;
 
 /// <summary>
 /// Simulated time for the Power BI scenarios: a <see cref="FakeTimeProvider"/> that moves only when the test
-/// advances it, a <see cref="Step"/> at a time, and only once nothing the rig sent is still being served. A request
-/// the emulator holds on this clock is waiting for time, not work, so it does not hold the clock back. A slow
-/// machine therefore slows the simulation down instead of letting the clock outrun the work, while every request
-/// still crosses a real socket.
+/// advances it, a <see cref="Step"/> at a time, and only once nothing the rig sent (through <see cref="Wire"/> or
+/// <see cref="Counting"/>) is still being served. A request the emulator holds on this clock waits for time, not
+/// work, so it does not hold the clock back. The clock therefore never moves while a request is on the wire, however
+/// slow the machine; work a step releases gets two quiet checks (a millisecond or more each) to start its request.
 /// </summary>
 public sealed class SteppedClock(DateTimeOffset start, TimeSpan step)
 {
