@@ -13,6 +13,7 @@ using Moq;
 namespace Ingest.Functions.Tests;
 
 /// <summary>The queue-triggered redrive on Azurite, called as the Functions host calls it: with the received message.</summary>
+[Trait("Category", "Slow")]
 public sealed class RedriveFunctionTests : IAsyncLifetime
 {
     private const string Text = """{"event":"x","body":{"id":5,"type":2,"user_id":101}}""";

@@ -8,6 +8,7 @@ namespace Ingest.Integrations.Tests.DynamoDb;
 
 /// <summary>The CloudFormation table under infra/ declares the key schema and TTL attribute the code uses.</summary>
 [Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
 public class InfraTemplateTests(DynamoDbFixture dynamo)
 {
     private static readonly JsonElement Table = JsonDocument.Parse(File.ReadAllText(Path.Combine(ExternalTool.RepositoryRoot, "infra", "aws", "dynamodb.template.json")))
