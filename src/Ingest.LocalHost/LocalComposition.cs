@@ -1,5 +1,6 @@
 using Ingest.Core.Configuration;
 using Ingest.Functions;
+using Ingest.Integrations.Capture;
 using Ingest.Integrations.PowerBi;
 using Ingest.PowerBiEmulator;
 using Microsoft.Extensions.Configuration.Memory;
@@ -9,7 +10,7 @@ namespace Ingest.LocalHost;
 public static class LocalComposition
 {
     /// <summary>What the local host assumes where the Functions app would not: below every other source, so any setting overrides it.</summary>
-    private static readonly Dictionary<string, string?> HostDefaults = new() { ["Capture:Backend"] = "InMemory" };
+    private static readonly Dictionary<string, string?> HostDefaults = new() { ["Capture:Backend"] = StorageCaptureOptions.InMemory };
 
     /// <summary>The Functions app's composition on embedded defaults, plus the local-only services.</summary>
     public static WebApplicationBuilder AddLocalHost(this WebApplicationBuilder builder)

@@ -90,6 +90,13 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
     /// <summary>True when a failed attempt was the last one allowed: the delivery goes to the poison queue.</summary>
     public bool IsLastAttempt(long attempt) => attempt >= options.Value.MaxDequeueCount;
 
+    /// <summary>Logs and counts a delivery whose last allowed attempt failed, once it is in the poison queue.</summary>
+    public void ReportPoisoned(Core.Domain.IngestEnvelope envelope, long attempts)
+    {
+        logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, attempts);
+        metrics.Poisoned(envelope.Source);
+    }
+
     /// <summary>True while the sink refuses every row (Power BI's circuit is open): an attempt could only fail, so deliveries wait instead.</summary>
     public bool SinkRefuses => sink.RefusingFor > TimeSpan.Zero;
 
@@ -116,9 +123,8 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
                 default:
                     if (IsLastAttempt(delivery.DequeueCount))
                     {
-                        logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, delivery.DequeueCount);
                         await queue.MoveToPoisonAsync(delivery, cancellationToken);
-                        metrics.Poisoned(envelope.Source);
+                        ReportPoisoned(envelope, delivery.DequeueCount);
                     }
 
                     return false;

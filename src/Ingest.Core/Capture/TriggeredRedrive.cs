@@ -24,14 +24,15 @@ public sealed class TriggeredRedrive(ITriggeredCaptures captures, Redriver redri
             // Whatever failed on the last attempt (a postpone that could not be sent, a body that could not be read),
             // the host's own poison move would keep the message 7 days; ours keeps it until an admin replays it.
             logger.LogError(e, "The last redrive attempt of message {MessageId} failed; moved to the poison queue", messageId);
-            await PoisonAsync(messageText, "unknown", cancellationToken);
+            await PoisonUnknownAsync(messageText, cancellationToken);
         }
     }
 
-    private async Task PoisonAsync(string messageText, string source, CancellationToken cancellationToken)
+    /// <summary>Poisons a message whose source is not known here (it could not be opened, or the last attempt failed outside the redrive).</summary>
+    private async Task PoisonUnknownAsync(string messageText, CancellationToken cancellationToken)
     {
         await captures.PoisonAsync(messageText, cancellationToken);
-        metrics.Poisoned(source);
+        metrics.Poisoned("unknown");
     }
 
     private async Task RedriveAsync(string messageText, long dequeueCount, CancellationToken cancellationToken)
@@ -56,7 +57,7 @@ public sealed class TriggeredRedrive(ITriggeredCaptures captures, Redriver redri
         {
             // Retrying cannot help, and the host's own poisoning would let the message expire.
             logger.LogError(e, "A captured delivery cannot be read; moved to the poison queue");
-            await PoisonAsync(messageText, "unknown", cancellationToken);
+            await PoisonUnknownAsync(messageText, cancellationToken);
             return;
         }
 
@@ -69,8 +70,8 @@ public sealed class TriggeredRedrive(ITriggeredCaptures captures, Redriver redri
                 await captures.PostponeAsync(messageText, redriver.PostponeFor, cancellationToken);
                 return;
             case RedriveVerdict.Failed when redriver.IsLastAttempt(dequeueCount):
-                logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, dequeueCount);
-                await PoisonAsync(messageText, envelope.Source, cancellationToken);
+                await captures.PoisonAsync(messageText, cancellationToken);
+                redriver.ReportPoisoned(envelope, dequeueCount);
                 return;
             case RedriveVerdict.Failed:
                 throw new RedriveFailedException(envelope.RequestId, dequeueCount);

@@ -27,7 +27,7 @@ public static class InMemoryStateGuard
                 + "or DynamoDb__AllowInMemory=true for a test host whose state may vanish with the process.";
         }
 
-        return SettingsBinding.Read<StorageCaptureOptions>(configuration, CaptureOptions.Section).Backend == "InMemory"
+        return SettingsBinding.Read<StorageCaptureOptions>(configuration, CaptureOptions.Section).Backend == StorageCaptureOptions.InMemory
             ? "The Functions app captures deliveries in Azure Storage: Capture__Backend=InMemory would lose accepted deliveries with the process. "
                 + "Remove it, or set DynamoDb__AllowInMemory=true for a test host."
             : null;

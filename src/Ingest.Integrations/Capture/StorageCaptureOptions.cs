@@ -5,8 +5,11 @@ namespace Ingest.Integrations.Capture;
 /// <summary>Where captures go in Azure Storage (section <c>Capture</c>, connection from <c>AzureWebJobsStorage</c> by default).</summary>
 public sealed class StorageCaptureOptions
 {
-    /// <summary><c>StorageQueue</c> (the Functions app) or <c>InMemory</c> (the local host's default).</summary>
-    public string Backend { get; set; } = "StorageQueue";
+    public const string StorageQueue = "StorageQueue";
+    public const string InMemory = "InMemory";
+
+    /// <summary><see cref="StorageQueue"/> (the Functions app) or <see cref="InMemory"/> (the local host's default).</summary>
+    public string Backend { get; set; } = StorageQueue;
 
     /// <summary>A storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
     [FallbackSetting("AzureWebJobsStorage")]
@@ -33,12 +36,12 @@ internal sealed class StorageCaptureRules : SettingsRules<StorageCaptureOptions>
 {
     protected override IEnumerable<string> Broken(StorageCaptureOptions o)
     {
-        if (o.Backend is not ("InMemory" or "StorageQueue"))
+        if (o.Backend is not (StorageCaptureOptions.InMemory or StorageCaptureOptions.StorageQueue))
         {
             yield return "Capture__Backend must be InMemory or StorageQueue.";
         }
 
-        if (o.Backend == "StorageQueue" && string.IsNullOrWhiteSpace(o.Connection) && string.IsNullOrWhiteSpace(o.AccountName))
+        if (o.Backend == StorageCaptureOptions.StorageQueue && string.IsNullOrWhiteSpace(o.Connection) && string.IsNullOrWhiteSpace(o.AccountName))
         {
             yield return "AzureWebJobsStorage (or Capture__Connection) must be a storage connection string, or AzureWebJobsStorage__accountName the account reached with the managed identity.";
         }

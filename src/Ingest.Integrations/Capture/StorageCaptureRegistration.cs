@@ -14,7 +14,7 @@ public static class StorageCaptureRegistration
     public static IServiceCollection AddStorageCapture(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<StorageCaptureOptions, StorageCaptureRules>(configuration, CaptureOptions.Section);
-        if (SettingsBinding.Read<StorageCaptureOptions>(configuration, CaptureOptions.Section).Backend != "StorageQueue")
+        if (SettingsBinding.Read<StorageCaptureOptions>(configuration, CaptureOptions.Section).Backend != StorageCaptureOptions.StorageQueue)
         {
             return services;
         }

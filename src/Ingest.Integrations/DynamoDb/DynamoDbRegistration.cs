@@ -16,7 +16,7 @@ public static class DynamoDbRegistration
     public static IServiceCollection AddDynamoDbState(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<DynamoDbOptions, DynamoDbRules>(configuration, DynamoDbOptions.Section);
-        if (!configuration.GetSection(DynamoDbOptions.Section).GetValue<bool>(nameof(DynamoDbOptions.Enabled)))
+        if (!SettingsBinding.Read<DynamoDbOptions>(configuration, DynamoDbOptions.Section).Enabled)
         {
             return services;
         }

@@ -39,7 +39,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
         (_options, _circuit, _limiter, _clock, _metrics, _logger) = (options.Value.Writer, circuit, limiter, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
         _queue = new FactQueue(_options);
-        _maxWait = PowerBiRestClient.FactRowsMaxWait((ledger?.Value ?? new LedgerOptions()).LeaseDuration);
+        _maxWait = PowerBiRestClient.FactRowsMaxWait(ledger);
         _poster = new FactBatchPoster(client, dataset, limiter, metrics, clock, logger, _maxWait);
     }
 

@@ -43,8 +43,7 @@ public static class PowerBiRegistration
         {
             http.BaseAddress = BaseAddress(sp);
             // Covers every attempt: none starts after the rows' SendBy, and the last may still take a whole call.
-            var lease = (sp.GetService<IOptions<LedgerOptions>>()?.Value ?? new LedgerOptions()).LeaseDuration;
-            http.Timeout = PowerBiRestClient.FactRowsMaxWait(lease) + PowerBiRestClient.CallTimeout;
+            http.Timeout = PowerBiRestClient.FactRowsMaxWait(sp.GetService<IOptions<LedgerOptions>>()) + PowerBiRestClient.CallTimeout;
         });
         facts.AddResilienceHandler(PowerBiResilience.PipelineName, (pipeline, context) => PowerBiResilience.Configure(pipeline, context.ServiceProvider));
         AddTransport(facts, authenticate);

@@ -79,7 +79,7 @@ public static class PowerBiResilience
     }
 
     /// <summary>Throttling within the cap, server faults, no answer, or no pending-POST slot: the same POST may land later.</summary>
-    public static bool IsWorthRetrying(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider clock, CancellationToken caller)
+    private static bool IsWorthRetrying(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider clock, CancellationToken caller)
         => outcome.Result switch
         {
             { StatusCode: HttpStatusCode.TooManyRequests } throttled => RetryAfter(throttled, clock) is not { } wait || wait <= maxRetryAfter,
@@ -88,7 +88,7 @@ public static class PowerBiResilience
         };
 
     /// <summary>What counts toward the breaker: every failed POST except the rows' own fault (400, 413) and faults that are not Power BI's.</summary>
-    public static bool IsPowerBiFailure(Outcome<HttpResponseMessage> outcome, CancellationToken caller)
+    private static bool IsPowerBiFailure(Outcome<HttpResponseMessage> outcome, CancellationToken caller)
         => outcome.Result is { } response
             ? !response.IsSuccessStatusCode && response.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
             : IsTransportFailure(outcome.Exception, caller);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
     /// have been taken over, and posting then would land the fact twice. A third of the lease leaves room for the
     /// DimDate POST before and the FactEvent POST and the complete after.
     /// </summary>
-    public static TimeSpan FactRowsMaxWait(TimeSpan leaseDuration) => leaseDuration / 3;
+    public static TimeSpan FactRowsMaxWait(IOptions<LedgerOptions>? ledger) => (ledger?.Value ?? new LedgerOptions()).LeaseDuration / 3;
 
     private static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.General);
 

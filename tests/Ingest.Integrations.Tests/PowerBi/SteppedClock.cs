@@ -16,6 +16,7 @@ public sealed class SteppedClock(DateTimeOffset start, TimeSpan step)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private int _working;
+    private int _sent;
     private Func<int> _heldByTheClock = () => 0;
 
     /// <summary>Starts at the real present (records the shared budget keeps in DynamoDB Local expire in real time), 100 ms a step.</summary>
@@ -25,6 +26,9 @@ public sealed class SteppedClock(DateTimeOffset start, TimeSpan step)
 
     public FakeTimeProvider Clock { get; } = new(start);
     public TimeSpan Step { get; } = step;
+
+    /// <summary>How many requests went out through <see cref="Wire"/>.</summary>
+    public int Sent => Volatile.Read(ref _sent);
 
     /// <summary>An emulator on this clock, over a real socket; the requests its latency holds wait for time, so they count as settled.</summary>
     public async Task<EmulatorServer> StartEmulatorAsync()
@@ -113,7 +117,10 @@ public sealed class SteppedClock(DateTimeOffset start, TimeSpan step)
     private sealed class CountingHandler(SteppedClock clock) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-            => clock.WorkAsync(() => base.SendAsync(request, cancellationToken));
+        {
+            Interlocked.Increment(ref clock._sent);
+            return clock.WorkAsync(() => base.SendAsync(request, cancellationToken));
+        }
     }
 
     private sealed class CountingBudget(IPushBudget inner, SteppedClock clock) : IPushBudget
