@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace Ingest.Core.Admin;
 
-/// <summary>An admin request as the signature sees it: no transport types, so every host checks it the same way.</summary>
+/// <summary>
+/// An admin request as the signature sees it: no transport types, so every host checks it the same way.
+/// <see cref="Query"/> is the raw query string with its leading <c>?</c>, or null when the request has none.
+/// </summary>
 public sealed record AdminRequest(
     string Method,
     string Path,
@@ -111,21 +114,18 @@ public sealed partial class AdminAuthenticator(IOptions<AdminOptions> options, I
             .Select(s => TryBase64(s[3..]))
             .Where(s => s is not null)
             .ToArray();
-        // The path as DESIGN.md signs it; with a query (?dryRun=true), the path and query signed together also fit.
-        string[] paths = string.IsNullOrEmpty(request.Query) ? [request.Path] : [request.Path, request.Path + request.Query];
+        // The query is signed with the path (?dryRun=true changes what the request does): a path-only signature does not cover it.
+        var signedPath = request.Path + request.Query;
         int? match = null;
         for (var i = 0; i < _secrets.Length; i++)
         {
-            foreach (var path in paths)
+            var expected = Mac(_secrets[i], request.Timestamp!, request.Nonce!, request.Method, signedPath, request.Body.Span);
+            foreach (var candidate in presented)
             {
-                var expected = Mac(_secrets[i], request.Timestamp!, request.Nonce!, request.Method, path, request.Body.Span);
-                foreach (var candidate in presented)
+                // Every pair is compared, matched or not, so timing says nothing about which secret or signature fitted.
+                if (CryptographicOperations.FixedTimeEquals(expected, candidate))
                 {
-                    // Every pair is compared, matched or not, so timing says nothing about which secret or signature fitted.
-                    if (CryptographicOperations.FixedTimeEquals(expected, candidate))
-                    {
-                        match ??= i;
-                    }
+                    match ??= i;
                 }
             }
         }

@@ -103,6 +103,26 @@ public class AdminAuthenticatorTests
     }
 
     [Fact]
+    public async Task SignsTheQueryStringWithThePath()
+    {
+        const string backfill = "/api/admin/backfill/aloware";
+        var signed = Signed(path: backfill + "?dryRun=true") with { Path = backfill, Query = "?dryRun=true" };
+
+        Assert.Null(await ReasonAsync(Authenticator(), signed));
+    }
+
+    [Fact]
+    public async Task RefusesASignatureOverThePathAloneWhenTheRequestHasAQuery()
+    {
+        const string backfill = "/api/admin/backfill/aloware";
+        var pathOnly = Signed(path: backfill) with { Query = "?dryRun=true" };
+        var otherQuery = Signed(path: backfill + "?dryRun=false") with { Path = backfill, Query = "?dryRun=true" };
+
+        Assert.Equal("bad_signature", await ReasonAsync(Authenticator(), pathOnly));
+        Assert.Equal("bad_signature", await ReasonAsync(Authenticator(), otherQuery));
+    }
+
+    [Fact]
     public async Task RefusesMissingHeaders()
     {
         var request = Signed();
