@@ -305,6 +305,7 @@ var appSettings = [
   { name: 'ADMIN_IP_ALLOWLIST', value: adminIpAllowlist }
   { name: 'Admin__TrustedProxies', value: '127.0.0.1/32,::1/128' }
   { name: 'Admin__Tolerance', value: '00:05:00' }
+  { name: 'Admin__RecoveryDeadline', value: '00:03:20' }
   { name: 'Admin__TableLockLease', value: '00:05:00' }
   { name: 'Admin__MaxBackfillBytes', value: '52428800' }
   { name: 'Aloware__BaseUrl', value: 'https://app.aloware.com' }

@@ -71,6 +71,21 @@ public sealed class AdminCliTests : IDisposable
     }
 
     [Fact]
+    public async Task ResumesABackfillAfterALineWithTheQuerySigned()
+    {
+        var export = Path.Combine(AppContext.BaseDirectory, "samples", "aloware", "export-2026-11.csv");
+        using var host = new LocalHostFactory(new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "3650.00:00:00" });
+        var environment = new Dictionary<string, string?> { ["ADMIN_HMAC_SECRET"] = LocalHostFactory.AdminSecret };
+
+        var exit = await new AdminCommand(environment, host.CreateClient(), _output, _errors).RunAsync(["backfill", "aloware", "--file", export, "--after-line", "12", "--dry-run", "--url", "http://localhost"]);
+
+        Assert.Equal(0, exit);
+        Assert.Empty(_errors.ToString());
+        Assert.Contains("\"rows\": 5", _output.ToString()); // lines 13 to 17 of the sample
+        Assert.Equal(2, await RunAsync(LocalHostFactory.AdminSecret, "backfill", "aloware", "--file", export, "--after-line", "0", "--url", "http://localhost"));
+    }
+
+    [Fact]
     public async Task AWrongSecretShowsTheReasonCode()
     {
         var exit = await RunAsync("a-secret-the-app-does-not-know", "dimdate", "seed", "--url", "http://localhost");

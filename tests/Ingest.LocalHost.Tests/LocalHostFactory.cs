@@ -48,8 +48,9 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
         return body.GetProperty("rows").EnumerateArray().ToArray();
     }
 
-    /// <summary>A POST signed exactly as DESIGN.md's admin contract says.</summary>
-    public async Task<HttpResponseMessage> SignedPostAsync(string path, byte[] body, string secret = AdminSecret, string? nonce = null, string contentType = "application/json")
+    /// <summary>A POST signed exactly as the admin contract says (docs/operations.md).</summary>
+    public async Task<HttpResponseMessage> SignedPostAsync(
+        string path, byte[] body, string secret = AdminSecret, string? nonce = null, string contentType = "application/json", CancellationToken cancellationToken = default)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         nonce ??= Guid.NewGuid().ToString("N");
@@ -58,7 +59,7 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
         request.Headers.Add("X-Admin-Timestamp", timestamp);
         request.Headers.Add("X-Admin-Nonce", nonce);
         request.Headers.Add("X-Admin-Signature", Core.Admin.AdminAuthenticator.Sign(secret, timestamp, nonce, "POST", path, body));
-        return await CreateClient().SendAsync(request);
+        return await CreateClient().SendAsync(request, cancellationToken);
     }
 
     public Task<HttpResponseMessage> SignedPostAsync(string path, object body) => SignedPostAsync(path, JsonSerializer.SerializeToUtf8Bytes(body));

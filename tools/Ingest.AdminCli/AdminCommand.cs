@@ -28,9 +28,10 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
 
     /// <summary>The short usage shown after a usage error; <c>--help</c> gives the full one.</summary>
     private static string Usage => $"""
-        usage: ingest-admin <command> --url https://<app> [--file body.json|export.csv] [--dry-run] [--print]
+        usage: ingest-admin <command> --url https://<app> [--file body.json|export.csv] [--dry-run] [--after-line N] [--print]
           commands:  {string.Join(" | ", Endpoints.Select(Words))}
           --dry-run  the app previews and writes nothing ({string.Join(", ", Endpoints.Where(e => e.Previews).Select(Words))})
+          --after-line N  backfill only: count the export's lines after line N (where a run stopped at its deadline)
           --print    print the signed request and send nothing
           env:       ADMIN_HMAC_SECRET (required), ADMIN_API_KEY (when the app requires one)
         """;
@@ -89,12 +90,19 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
             command.Options.Add(dryRun);
         }
 
+        var afterLine = new Option<int?>("--after-line") { Description = "Count only the export's lines after this one (a run that stopped at its deadline names it)." };
+        afterLine.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) { r.AddError("--after-line must be a line number, 1 or more."); } });
+        if (endpoint.Csv)
+        {
+            command.Options.Add(afterLine);
+        }
+
         command.SetAction((result, cancellationToken) => SendAsync(
-            endpoint, new Uri(result.GetValue(_url)!), result.GetValue(file), endpoint.Previews && result.GetValue(dryRun), result.GetValue(_print), cancellationToken));
+            endpoint, new Uri(result.GetValue(_url)!), result.GetValue(file), endpoint.Previews && result.GetValue(dryRun), endpoint.Csv ? result.GetValue(afterLine) : null, result.GetValue(_print), cancellationToken));
         return command;
     }
 
-    private async Task<int> SendAsync(Endpoint endpoint, Uri app, FileInfo? file, bool dryRun, bool print, CancellationToken cancellationToken)
+    private async Task<int> SendAsync(Endpoint endpoint, Uri app, FileInfo? file, bool dryRun, int? afterLine, bool print, CancellationToken cancellationToken)
     {
         var secret = environment.GetValueOrDefault("ADMIN_HMAC_SECRET")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         if (string.IsNullOrEmpty(secret))
@@ -115,9 +123,11 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
         }
 
         var path = endpoint.Path;
-        if (dryRun && endpoint.Csv)
+        if (endpoint.Csv)
         {
-            path += "?dryRun=true"; // the body is the CSV itself, so the preview is asked in the query
+            // The body is the CSV itself, so the preview and the resume point are asked in the (signed) query.
+            var query = string.Join('&', new[] { dryRun ? "dryRun=true" : null, afterLine is { } line ? $"afterLine={line}" : null }.OfType<string>());
+            path += query.Length > 0 ? "?" + query : "";
         }
         else if (dryRun)
         {

@@ -31,6 +31,12 @@ public sealed class AdminOptions
     /// <summary>How long one run may hold a table's lock; a run that dies frees the table after this.</summary>
     public TimeSpan TableLockLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a backfill or reconciliation counts before it stops between chunks and answers what it did, saying to run
+    /// it again: under the Functions front end's 230 s limit, so the answer always reaches the caller.
+    /// </summary>
+    public TimeSpan RecoveryDeadline { get; set; } = TimeSpan.FromSeconds(200);
+
     /// <summary>The largest Aloware export a backfill accepts (50 MB: a busy month is about 100k rows).</summary>
     public long MaxBackfillBytes { get; set; } = 50L * 1024 * 1024;
 
@@ -59,6 +65,11 @@ internal sealed class AdminRules : SettingsRules<AdminOptions>
         if (o.Tolerance <= TimeSpan.Zero)
         {
             yield return "Admin__Tolerance must be positive.";
+        }
+
+        if (o.RecoveryDeadline <= TimeSpan.Zero)
+        {
+            yield return "Admin__RecoveryDeadline must be positive.";
         }
 
         if (o.MaxBackfillBytes is < 1024 or > int.MaxValue)

@@ -34,19 +34,21 @@ public sealed class AlowareBackfill(
     private readonly bool _countEmails = adapters.OfType<AlowareAdapter>().Single().CountsEmails;
 
     /// <param name="dryRun">Read, gate and look the ledger up, but write nothing; <c>added</c> says what would be.</param>
+    /// <param name="afterLine">Lines up to this one are skipped: a run that reached its deadline said where it stopped (0: none).</param>
     /// <exception cref="ExportFormatException">The header lacks a required column: nothing was counted.</exception>
-    public Task<BackfillSummary> RunAsync(byte[] csv, bool dryRun, string actor, CancellationToken cancellationToken)
+    public Task<BackfillSummary> RunAsync(byte[] csv, bool dryRun, int afterLine, string actor, CancellationToken cancellationToken)
         => run.ExecuteAsync(AuditTable, actor, csv, keepPayload: false,
-            () => CountAsync(csv, dryRun, cancellationToken),
-            s => $"{(dryRun ? "previewed" : "applied")}: {s.Rows} row(s), {s.Added} added, {s.AlreadyCounted} already counted, {s.Gated} gated, {s.Errors.Count} error(s)",
+            () => CountAsync(csv, dryRun, afterLine, actor, cancellationToken),
+            s => $"{(dryRun ? "previewed" : "applied")}{(s.Finished ? "" : " in part")}: {s.Rows} row(s), {s.Added} added, {s.AlreadyCounted} already counted, {s.InProgress} in progress, {s.Gated} gated, {s.Errors.Count} error(s)",
             cancellationToken);
 
-    private async Task<BackfillSummary> CountAsync(byte[] csv, bool dryRun, CancellationToken cancellationToken)
+    private async Task<BackfillSummary> CountAsync(byte[] csv, bool dryRun, int afterLine, string actor, CancellationToken cancellationToken)
     {
+        await using var lease = await recovery.BeginAsync(AlowareAdapter.SourceName, dryRun ? "backfill preview" : "backfill", actor, cancellationToken);
         var exportZone = export.Value.ExportTimeZone;
         var zone = BusinessCalendar.ForZoneId(string.IsNullOrWhiteSpace(exportZone) ? businessTime.Value.TimeZone : exportZone).Zone;
         var reader = new AlowareExportReader(zone, _countEmails);
-        var counting = await recovery.StartAsync(dryRun, cancellationToken);
+        var counting = await recovery.StartAsync(lease, dryRun, cancellationToken);
         var byName = counting.Roster.Agents.GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Select(a => a.AgentID).Distinct().ToArray(), StringComparer.OrdinalIgnoreCase);
         var rules = await shifts.GetAsync(cancellationToken);
@@ -56,7 +58,7 @@ public sealed class AlowareBackfill(
 
         var tally = new BackfillTally();
         var chunk = new List<FactEventRow>(ChunkSize);
-        foreach (var row in reader.Read(new MemoryStream(csv, writable: false)))
+        foreach (var row in reader.Read(new MemoryStream(csv, writable: false)).SkipWhile(r => r.Line <= afterLine))
         {
             tally.Rows++;
             if (row.Kind != ExportRowKind.Countable)
@@ -86,6 +88,11 @@ public sealed class AlowareBackfill(
             {
                 await counting.CountAsync(chunk.ToArray(), cancellationToken);
                 chunk.Clear();
+                if (counting.OutOfTime)
+                {
+                    tally.StoppedAfterLine = row.Line;
+                    break;
+                }
             }
         }
 

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Ingest.Core.Backfill;
 
-/// <summary>A backfill's answer (DESIGN.md "Contracts: know and recover"); with <see cref="DryRun"/>, <see cref="Added"/> is what would be.</summary>
+/// <summary>
+/// A backfill's answer (docs/operations.md, "Backfill"); with <see cref="DryRun"/>, <see cref="Added"/> is what would be.
+/// <see cref="InProgress"/> counts facts another worker still holds: not known to have landed, so not in <see cref="AlreadyCounted"/>.
+/// A run that reached its deadline has <see cref="Finished"/> false and a <see cref="Detail"/> saying to run it again.
+/// </summary>
 public sealed record BackfillSummary(
     [property: JsonPropertyName("dryRun")] bool DryRun,
     [property: JsonPropertyName("rows")] int Rows,
@@ -13,7 +17,11 @@ public sealed record BackfillSummary(
     [property: JsonPropertyName("ignored")] int Ignored,
     [property: JsonPropertyName("unmatchedAgents")] IReadOnlyList<string> UnmatchedAgents,
     [property: JsonPropertyName("errors")] IReadOnlyList<BackfillError> Errors,
-    [property: JsonPropertyName("errorCount")] int ErrorCount);
+    [property: JsonPropertyName("errorCount")] int ErrorCount,
+    [property: JsonPropertyName("inProgress")] int InProgress,
+    [property: JsonPropertyName("finished")] bool Finished,
+    [property: JsonPropertyName("stoppedAfterLine"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? StoppedAfterLine,
+    [property: JsonPropertyName("detail"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
 
 public sealed record BackfillError(
     [property: JsonPropertyName("line")] int Line,
@@ -36,6 +44,9 @@ internal sealed class BackfillTally
 
     public SortedSet<string> Unmatched { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Set when the run's deadline stopped it: the export's last line it read.</summary>
+    public int? StoppedAfterLine { get; set; }
+
     public void Note(ExportRow row)
     {
         if (row.Kind == ExportRowKind.Ignored)
@@ -57,5 +68,7 @@ internal sealed class BackfillTally
     }
 
     public BackfillSummary Summary(bool dryRun, RecoveryRun counted)
-        => new(dryRun, Rows, Countable, counted.AlreadyCounted, counted.Added, counted.Gated, Ignored, [.. Unmatched], _errors, _errorCount);
+        => new(dryRun, Rows, Countable, counted.AlreadyCounted, counted.Added, counted.Gated, Ignored, [.. Unmatched], _errors, _errorCount,
+            counted.InProgress, StoppedAfterLine is null, StoppedAfterLine,
+            StoppedAfterLine is { } line ? RecoveryAnswers.StoppedEarly($"after line {line} of the export", $"the same export with ?afterLine={line} (ingest-admin backfill aloware --after-line {line})") : null);
 }

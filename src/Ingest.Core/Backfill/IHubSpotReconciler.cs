@@ -3,7 +3,7 @@ using Ingest.Core.Admin.Dimensions;
 
 namespace Ingest.Core.Backfill;
 
-/// <summary>Finds in HubSpot's CRM what its webhooks never delivered (DESIGN.md "Contracts: know and recover").</summary>
+/// <summary>Finds in HubSpot's CRM what its webhooks never delivered (docs/operations.md, "Reconciliation").</summary>
 public interface IHubSpotReconciler
 {
     /// <param name="from">First business date, inclusive.</param>
@@ -28,14 +28,20 @@ public sealed record ReconcileSummary(
     [property: JsonPropertyName("from")] string From,
     [property: JsonPropertyName("to")] string To,
     [property: JsonPropertyName("emails")] ReconcileCounts Emails,
-    [property: JsonPropertyName("cases")] ReconcileCounts Cases);
+    [property: JsonPropertyName("cases")] ReconcileCounts Cases,
+    [property: JsonPropertyName("finished")] bool Finished = true,
+    [property: JsonPropertyName("detail"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null);
 
-/// <summary>Per metric: objects the search found, and what counting them did (or, in a dry run, would do).</summary>
+/// <summary>
+/// Per metric: objects the search found, and what counting them did (or, in a dry run, would do). <see cref="InProgress"/>
+/// counts facts another worker still holds in the ledger: not known to have landed, so not in <see cref="AlreadyCounted"/>.
+/// </summary>
 public sealed record ReconcileCounts(
     [property: JsonPropertyName("found")] int Found,
     [property: JsonPropertyName("alreadyCounted")] int AlreadyCounted,
     [property: JsonPropertyName("added")] int Added,
-    [property: JsonPropertyName("gated")] int Gated)
+    [property: JsonPropertyName("gated")] int Gated,
+    [property: JsonPropertyName("inProgress")] int InProgress = 0)
 {
-    public static ReconcileCounts Of(int found, RecoveryRun run) => new(found, run.AlreadyCounted, run.Added, run.Gated);
+    public static ReconcileCounts Of(int found, RecoveryRun run) => new(found, run.AlreadyCounted, run.Added, run.Gated, run.InProgress);
 }

@@ -76,21 +76,21 @@ public sealed class InMemoryNonceStore(TimeProvider clock) : INonceStore
 
 public sealed class InMemoryTableLockStore(TimeProvider clock) : ITableLockStore
 {
-    private readonly Dictionary<string, (string Owner, DateTimeOffset Expires)> _locks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Owner, string Holder, DateTimeOffset Expires)> _locks = new(StringComparer.Ordinal);
 
-    public Task<string?> TryAcquireAsync(string table, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<LockAttempt> TryAcquireAsync(string table, string holder, TimeSpan lease, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         lock (_locks)
         {
             if (_locks.TryGetValue(table, out var held) && held.Expires > now)
             {
-                return Task.FromResult<string?>(null);
+                return Task.FromResult(new LockAttempt(null, held.Holder));
             }
 
             var owner = Guid.NewGuid().ToString("N");
-            _locks[table] = (owner, now + lease);
-            return Task.FromResult<string?>(owner);
+            _locks[table] = (owner, holder, now + lease);
+            return Task.FromResult(new LockAttempt(owner, null));
         }
     }
 

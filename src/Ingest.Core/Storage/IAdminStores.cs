@@ -34,11 +34,17 @@ public interface INonceStore
     Task<bool> TryUseAsync(string nonce, TimeSpan lifetime, CancellationToken cancellationToken);
 }
 
-/// <summary>Per-table lease locks that serialise admin runs of one table.</summary>
+/// <summary>A lock attempt: the owner token when taken; otherwise how the run that holds the lock described itself.</summary>
+public sealed record LockAttempt(string? OwnerToken, string? HeldBy)
+{
+    public bool Taken => OwnerToken is not null;
+}
+
+/// <summary>Per-table lease locks that serialise admin runs of one table (and recovery runs of one source).</summary>
 public interface ITableLockStore
 {
-    /// <returns>The owner token, or null while another run holds a live lock.</returns>
-    Task<string?> TryAcquireAsync(string table, TimeSpan lease, CancellationToken cancellationToken);
+    /// <param name="holder">How this run describes itself to a run the lock turns away ("a backfill by X started at T").</param>
+    Task<LockAttempt> TryAcquireAsync(string table, string holder, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <returns>False when the caller no longer holds the lock.</returns>
     Task<bool> ReleaseAsync(string table, string ownerToken, CancellationToken cancellationToken);

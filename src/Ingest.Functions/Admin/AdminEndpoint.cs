@@ -66,6 +66,13 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         return await AnswerAsync(request, () => run(payload, actor!));
     }
 
+    /// <summary>
+    /// A recovery run stops cleanly when its caller goes away, in both hosts: the local host's token is the request's
+    /// own, the Functions trigger's is the host's, so the request's is linked in (docs/operations.md, "Long runs").
+    /// </summary>
+    public static CancellationTokenSource UntilTheCallerLeaves(HttpRequest request, CancellationToken hostToken)
+        => CancellationTokenSource.CreateLinkedTokenSource(hostToken, request.HttpContext.RequestAborted);
+
     /// <summary>Logged with its reason code only: never a header value or the body.</summary>
     private IActionResult Refused(HttpRequest request, IActionResult refusal)
     {

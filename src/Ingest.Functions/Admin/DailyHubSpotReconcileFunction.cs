@@ -20,6 +20,11 @@ public sealed class DailyHubSpotReconcileFunction(IHubSpotReconciler reconciler,
             var summary = await reconciler.ReconcileAsync(from, to, dryRun: false, Actor, "{}"u8.ToArray(), cancellationToken);
             logger.LogInformation("Daily HubSpot reconciliation of {From}..{To}: {Emails} email(s) and {Cases} case(s) added",
                 summary.From, summary.To, summary.Emails.Added, summary.Cases.Added);
+            if (!summary.Finished)
+            {
+                // Tomorrow's run covers tomorrow's previous day only: the rest of this range needs ops.
+                logger.LogError("Daily HubSpot reconciliation of {From}..{To} did not finish: {Detail}", summary.From, summary.To, summary.Detail);
+            }
         }
         catch (AdminNotFoundException notConfigured)
         {

@@ -13,10 +13,13 @@ namespace Ingest.Functions.Admin;
 public sealed class ReconcileFunction(AdminEndpoint endpoint, IHubSpotReconciler reconciler, BusinessCalendar calendar, IOptions<LedgerOptions> ledger, TimeProvider clock)
 {
     [Function("AdminReconcileHubSpot")]
-    public Task<IActionResult> Run(
+    public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/reconcile/hubspot")] HttpRequest request, CancellationToken cancellationToken)
-        => endpoint.HandleAsync<ReconcileRequest, ReconcileSummary>(request, Validator(), null,
-            (body, actor, payload, ct) => reconciler.ReconcileAsync(Date(body.From), Date(body.To), body.DryRun, actor, payload, ct), cancellationToken);
+    {
+        using var untilTheCallerLeaves = AdminEndpoint.UntilTheCallerLeaves(request, cancellationToken);
+        return await endpoint.HandleAsync<ReconcileRequest, ReconcileSummary>(request, Validator(), null,
+            (body, actor, payload, ct) => reconciler.ReconcileAsync(Date(body.From), Date(body.To), body.DryRun, actor, payload, ct), untilTheCallerLeaves.Token);
+    }
 
     /// <summary>Dates up to today, and no earlier than the ledger remembers (with a day's margin for the time zone).</summary>
     private ReconcileRequestValidator Validator()

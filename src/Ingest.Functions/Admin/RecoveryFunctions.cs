@@ -12,20 +12,31 @@ namespace Ingest.Functions.Admin;
 /// <summary>The signed functions of DESIGN.md "Contracts: know and recover": repair from the senders' records, and see who is gated.</summary>
 public sealed class RecoveryFunctions(AdminEndpoint endpoint, AlowareBackfill backfill, QuarantineReport quarantine, IOptions<AdminOptions> options)
 {
-    /// <summary><c>?dryRun=true</c> previews: nothing is written, and <c>added</c> says what would be.</summary>
+    /// <summary>
+    /// <c>?dryRun=true</c> previews: nothing is written, and <c>added</c> says what would be. <c>?afterLine=N</c> counts only
+    /// the lines after N: where a run that reached its deadline stopped.
+    /// </summary>
     [Function("AdminBackfillAloware")]
-    public Task<IActionResult> BackfillAloware(
+    public async Task<IActionResult> BackfillAloware(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/backfill/aloware")] HttpRequest request, CancellationToken cancellationToken)
     {
         var flag = request.Query["dryRun"].FirstOrDefault();
         var dryRun = false;
         if (flag is not null && !bool.TryParse(flag, out dryRun))
         {
-            return Task.FromResult<IActionResult>(Problems.Create(StatusCodes.Status400BadRequest, "Invalid query", "dryRun must be true or false.", "dryRun"));
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid query", "dryRun must be true or false.", "dryRun");
         }
 
-        return endpoint.HandleUploadAsync(request, "text/csv", options.Value.MaxBackfillBytes,
-            (csv, actor) => backfill.RunAsync(csv, dryRun, actor, cancellationToken), cancellationToken);
+        var resume = request.Query["afterLine"].FirstOrDefault();
+        var afterLine = 0;
+        if (resume is not null && !(int.TryParse(resume, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out afterLine) && afterLine >= 1))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid query", "afterLine must be a line number, 1 or more.", "afterLine");
+        }
+
+        using var untilTheCallerLeaves = AdminEndpoint.UntilTheCallerLeaves(request, cancellationToken);
+        var stop = untilTheCallerLeaves.Token;
+        return await endpoint.HandleUploadAsync(request, "text/csv", options.Value.MaxBackfillBytes, (csv, actor) => backfill.RunAsync(csv, dryRun, afterLine, actor, stop), stop);
     }
 
     [Function("AdminQuarantineList")]

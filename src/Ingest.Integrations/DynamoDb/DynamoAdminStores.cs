@@ -106,11 +106,14 @@ public sealed class DynamoTableLockStore(IAmazonDynamoDB dynamo, IOptions<Dynamo
 {
     private static string Pk(string table) => "LOCK#" + table;
 
-    public Task<string?> TryAcquireAsync(string table, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<LockAttempt> TryAcquireAsync(string table, string holder, TimeSpan lease, CancellationToken cancellationToken)
     {
         var owner = Guid.NewGuid().ToString("N");
         return DynamoErrors.TransientAsync("lock acquire", async () =>
-            await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, Key(Pk(table)), owner, clock.GetUtcNow(), lease, cancellationToken) ? owner : null, cancellationToken);
+        {
+            var take = await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, Key(Pk(table)), owner, clock.GetUtcNow(), lease, cancellationToken, holder);
+            return take.Taken ? new LockAttempt(owner, null) : new LockAttempt(null, take.HeldBy);
+        }, cancellationToken);
     }
 
     public Task<bool> ReleaseAsync(string table, string ownerToken, CancellationToken cancellationToken)
@@ -132,7 +135,7 @@ public sealed class DynamoPushBudget(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
             {
                 var slot = (first + i) % slots;
                 var token = PushSlots.Token(slot);
-                if (await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, SlotKey(pool, slot), token, now, lease, cancellationToken))
+                if ((await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, SlotKey(pool, slot), token, now, lease, cancellationToken)).Taken)
                 {
                     return token;
                 }

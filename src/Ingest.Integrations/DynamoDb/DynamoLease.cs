@@ -10,8 +10,10 @@ namespace Ingest.Integrations.DynamoDb;
 /// </summary>
 internal static class DynamoLease
 {
-    /// <returns>False while another owner holds a live lease.</returns>
-    public static async Task<bool> TryTakeAsync(IAmazonDynamoDB dynamo, string table, Dictionary<string, AttributeValue> key, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    /// <param name="holder">How the owner describes itself to those the lease turns away; kept with the item.</param>
+    /// <returns>Not taken while another owner holds a live lease, with that owner's description.</returns>
+    public static async Task<(bool Taken, string? HeldBy)> TryTakeAsync(
+        IAmazonDynamoDB dynamo, string table, Dictionary<string, AttributeValue> key, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken, string? holder = null)
     {
         var item = new Dictionary<string, AttributeValue>(key)
         {
@@ -19,6 +21,10 @@ internal static class DynamoLease
             ["leaseExpiresAtMs"] = Number((now + lease).ToUnixTimeMilliseconds()),
             [TimeToLive] = Epoch(now + lease + TimeSpan.FromDays(1)),
         };
+        if (holder is not null)
+        {
+            item["holder"] = S(holder);
+        }
         try
         {
             await dynamo.PutItemAsync(new PutItemRequest
@@ -29,12 +35,12 @@ internal static class DynamoLease
                 ExpressionAttributeValues = new() { [":nowMs"] = Number(now.ToUnixTimeMilliseconds()) },
                 ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
             }, cancellationToken);
-            return true;
+            return (true, null);
         }
         catch (ConditionalCheckFailedException conflict)
         {
             // Our own put, retried by the SDK after its answer was lost: the item is ours.
-            return Text(conflict.Item, "owner") == owner;
+            return Text(conflict.Item, "owner") == owner ? (true, null) : (false, Text(conflict.Item, "holder"));
         }
     }
 

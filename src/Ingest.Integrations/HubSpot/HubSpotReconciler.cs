@@ -35,22 +35,24 @@ public sealed class HubSpotReconciler(
     private readonly bool _countEmails = adapters.OfType<HubSpotAdapter>().Single().CountsEmails;
 
     public Task<ReconcileSummary> ReconcileAsync(DateOnly from, DateOnly to, bool dryRun, string actor, byte[] payload, CancellationToken cancellationToken)
-        => run.ExecuteAsync(AuditTable, actor, payload, keepPayload: true, () => RunAsync(from, to, dryRun, cancellationToken),
-            s => $"{(dryRun ? "previewed" : "applied")} {s.From}..{s.To}: emails {s.Emails.Added} added of {s.Emails.Found} found, cases {s.Cases.Added} added of {s.Cases.Found} found",
+        => run.ExecuteAsync(AuditTable, actor, payload, keepPayload: true, () => RunAsync(from, to, dryRun, actor, cancellationToken),
+            s => $"{(dryRun ? "previewed" : "applied")}{(s.Finished ? "" : " in part")} {s.From}..{s.To}: emails {s.Emails.Added} added of {s.Emails.Found} found, cases {s.Cases.Added} added of {s.Cases.Found} found",
             cancellationToken);
 
-    private async Task<ReconcileSummary> RunAsync(DateOnly from, DateOnly to, bool dryRun, CancellationToken cancellationToken)
+    private async Task<ReconcileSummary> RunAsync(DateOnly from, DateOnly to, bool dryRun, string actor, CancellationToken cancellationToken)
     {
+        await using var lease = await recovery.BeginAsync(HubSpotAdapter.SourceName, dryRun ? "reconciliation preview" : "reconciliation", actor, cancellationToken);
         var start = StartOf(from);
         var end = new[] { StartOf(to.AddDays(1)), clock.GetUtcNow() - SearchLag }.Min();
         var rules = await shifts.GetAsync(cancellationToken);
         var none = new ReconcileCounts(0, 0, 0, 0);
 
         var emails = none;
+        var (emailsStopped, casesStopped) = (false, false);
         if (_countEmails && end > start)
         {
             var sent = await search.FindAsync("emails", [new("hs_email_direction", "EQ", "EMAIL")], "hs_timestamp", ["hs_timestamp"], start, end, cancellationToken);
-            emails = await CountAsync(sent, o => new EnrichmentCandidate(HubSpotAdapter.SourceName, HubSpotAdapter.EmailKind, Id(o), null, Time(o, "hs_timestamp") ?? start.UtcDateTime), rules, dryRun, cancellationToken);
+            (emails, emailsStopped) = await CountAsync(lease, sent, o => new EnrichmentCandidate(HubSpotAdapter.SourceName, HubSpotAdapter.EmailKind, Id(o), null, Time(o, "hs_timestamp") ?? start.UtcDateTime), rules, dryRun, cancellationToken);
         }
 
         var cases = none;
@@ -60,25 +62,33 @@ public sealed class HubSpotReconciler(
         if (closedStages.Length > 0 && end > start)
         {
             var closed = await search.FindAsync("tickets", [new("hs_pipeline_stage", "IN", Values: closedStages)], "closed_date", ["closed_date", "hs_pipeline_stage"], start, end, cancellationToken);
-            cases = await CountAsync(closed, o => new EnrichmentCandidate(HubSpotAdapter.SourceName, HubSpotAdapter.TicketKind, Id(o), o.Properties.GetValueOrDefault("hs_pipeline_stage"), Time(o, "closed_date") ?? start.UtcDateTime), rules, dryRun, cancellationToken);
+            (cases, casesStopped) = await CountAsync(lease, closed, o => new EnrichmentCandidate(HubSpotAdapter.SourceName, HubSpotAdapter.TicketKind, Id(o), o.Properties.GetValueOrDefault("hs_pipeline_stage"), Time(o, "closed_date") ?? start.UtcDateTime), rules, dryRun, cancellationToken);
         }
 
-        return new ReconcileSummary(dryRun, from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), emails, cases);
+        var (first, last) = (from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return emailsStopped || casesStopped
+            ? new ReconcileSummary(dryRun, first, last, emails, cases, Finished: false, RecoveryAnswers.StoppedEarly("before counting every object found", "the same range again, or its days one at a time,"))
+            : new ReconcileSummary(dryRun, first, last, emails, cases);
     }
 
     /// <summary>Through the enricher a hundred at a time (one batch read each), then as any delivery's facts.</summary>
-    private async Task<ReconcileCounts> CountAsync(
-        IReadOnlyList<HubSpotObject> found, Func<HubSpotObject, EnrichmentCandidate> candidate, IReadOnlyList<ShiftRule> rules, bool dryRun, CancellationToken cancellationToken)
+    private async Task<(ReconcileCounts Counts, bool Stopped)> CountAsync(
+        RecoveryLease lease, IReadOnlyList<HubSpotObject> found, Func<HubSpotObject, EnrichmentCandidate> candidate, IReadOnlyList<ShiftRule> rules, bool dryRun, CancellationToken cancellationToken)
     {
-        var counting = await recovery.StartAsync(dryRun, cancellationToken);
+        var counting = await recovery.StartAsync(lease, dryRun, cancellationToken);
         foreach (var chunk in found.Chunk(HubSpotClient.MaxBatch))
         {
+            if (lease.OutOfTime)
+            {
+                return (ReconcileCounts.Of(found.Count, counting), Stopped: true);
+            }
+
             var events = await _enricher.EnrichAsync(chunk.Select(candidate).ToArray(), cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
             await counting.CountAsync(events.Select(e => mapper.Map(e, rules, now)).ToArray(), cancellationToken);
         }
 
-        return ReconcileCounts.Of(found.Count, counting);
+        return (ReconcileCounts.Of(found.Count, counting), Stopped: false);
     }
 
     /// <summary>The instant a business date starts (a midnight the clocks skip starts an hour later).</summary>

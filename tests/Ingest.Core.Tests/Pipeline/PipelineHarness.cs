@@ -72,7 +72,7 @@ internal sealed class PipelineHarness
 
     public static Ingest.Core.Admin.Dimensions.DimDateSeed DimDateSeed(IDimRegistry registry, IPushTables tables, FakeTimeProvider clock)
     {
-        var refresh = new Ingest.Core.Admin.Dimensions.TableRefresh(tables, new InMemoryTableLockStore(clock), new InMemoryPushBudget(), Options.Create(new Ingest.Core.Admin.AdminOptions()), NullLogger<Ingest.Core.Admin.Dimensions.TableRefresh>.Instance);
+        var refresh = new Ingest.Core.Admin.Dimensions.TableRefresh(tables, new InMemoryTableLockStore(clock), new InMemoryPushBudget(), Options.Create(new Ingest.Core.Admin.AdminOptions()), clock, NullLogger<Ingest.Core.Admin.Dimensions.TableRefresh>.Instance);
         return new(registry, BusinessCalendar.ForZoneId("America/New_York"), clock, refresh, new Ingest.Core.Admin.Dimensions.AdminRun(new InMemoryAuditLog(), clock, NullLogger<Ingest.Core.Admin.Dimensions.AdminRun>.Instance), Options.Create(new LedgerOptions()));
     }
 

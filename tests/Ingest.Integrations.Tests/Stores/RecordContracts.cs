@@ -227,17 +227,19 @@ public abstract class RecordContracts(Func<Task<IStoreBackend>> backend) : Store
     {
         var locks = Backend.Locks();
 
-        var first = await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None);
+        var first = (await locks.TryAcquireAsync("DimMetric", "run one", TimeSpan.FromMinutes(5), None)).OwnerToken;
         Assert.NotNull(first);
-        Assert.Null(await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None));
-        Assert.NotNull(await locks.TryAcquireAsync("DimDate", TimeSpan.FromMinutes(5), None));
+        var refused = await locks.TryAcquireAsync("DimMetric", "run two", TimeSpan.FromMinutes(5), None);
+        Assert.False(refused.Taken);
+        Assert.Equal("run one", refused.HeldBy);
+        Assert.True((await locks.TryAcquireAsync("DimDate", "run three", TimeSpan.FromMinutes(5), None)).Taken);
         Assert.False(await locks.ReleaseAsync("DimMetric", "not-the-owner", None));
         Assert.True(await locks.ReleaseAsync("DimMetric", first!, None));
 
-        var second = await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None);
+        var second = (await locks.TryAcquireAsync("DimMetric", "run four", TimeSpan.FromMinutes(5), None)).OwnerToken;
         Backend.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
-        var third = await locks.TryAcquireAsync("DimMetric", TimeSpan.FromMinutes(5), None);
-        Assert.NotNull(third);
+        var third = await locks.TryAcquireAsync("DimMetric", "run five", TimeSpan.FromMinutes(5), None);
+        Assert.True(third.Taken);
         Assert.False(await locks.ReleaseAsync("DimMetric", second!, None));
     }
 

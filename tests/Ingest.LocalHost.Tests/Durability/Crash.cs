@@ -13,6 +13,9 @@ public enum CrashPoint
     AfterClaim,
     AfterPost,
     AfterComplete,
+
+    /// <summary>The ledger completed one fact; the rest of the batch is left claimed (a recovery run has no capture to die at).</summary>
+    AfterLedgerComplete,
 }
 
 /// <summary>
@@ -76,7 +79,8 @@ public sealed class Crash(CrashPoint point)
         }
     }
 
-    private static void Decorate<T>(IServiceCollection services, Func<T, T> wrap)
+    /// <summary>Replaces the last registration of <typeparamref name="T"/> with a wrapper around it.</summary>
+    public static void Decorate<T>(IServiceCollection services, Func<T, T> wrap)
         where T : class
     {
         var registered = services.Last(d => d.ServiceType == typeof(T));
@@ -126,7 +130,12 @@ public sealed class Crash(CrashPoint point)
             return claim;
         }
 
-        public Task<bool> CompleteAsync(string key, string ownerToken, CancellationToken cancellationToken) => inner.CompleteAsync(key, ownerToken, cancellationToken);
+        public async Task<bool> CompleteAsync(string key, string ownerToken, CancellationToken cancellationToken)
+        {
+            var completed = await inner.CompleteAsync(key, ownerToken, cancellationToken);
+            await crash.DieIf(CrashPoint.AfterLedgerComplete);
+            return completed;
+        }
 
         public Task<bool> ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken) => inner.ReleaseAsync(key, ownerToken, cancellationToken);
 

@@ -40,33 +40,8 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
         await _powerBi.DisposeAsync();
     }
 
-    private LocalHostFactory Host(string? table = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) => new(new()
-    {
-        ["LocalHost:EmbeddedPowerBi"] = "false",
-        ["PowerBi:BaseUrl"] = _powerBi.BaseAddress.ToString(),
-        ["PowerBi:Authentication"] = "None",
-        ["PowerBi:Writer:MaxAttempts"] = "2",
-        ["PowerBi:Writer:BreakerOpenFor"] = "00:00:01",
-        ["DynamoDb:Enabled"] = "true",
-        ["DynamoDb:Region"] = "us-east-1",
-        ["DynamoDb:ServiceUrl"] = _dynamoProxy.Address.ToString(),
-        ["DynamoDb:TableName"] = table ?? NewTableName(),
-        ["DynamoDb:CreateTable"] = "true",
-        ["DynamoDb:RequestTimeout"] = "00:00:02",
-        ["DynamoDb:MaxErrorRetry"] = "0",
-        ["Capture:Backend"] = "StorageQueue",
-        ["Capture:Connection"] = real.Azurite.ConnectionString,
-        ["Capture:RedriveDelay"] = "00:00:01",
-        ["Capture:VisibilityTimeout"] = "00:00:02",
-        ["Capture:PollInterval"] = "00:00:00.200",
-        ["Capture:MaxDequeueCount"] = "100",
-        // Longer than any delivery takes here, as production's 10 min is longer than the 5 min function timeout:
-        // a lease that lapses mid-flight lets a second worker post the same fact.
-        ["Ledger:LeaseDuration"] = "00:00:30",
-        // Well inside Aloware's 110 s timeout, so a delivery held by a long fault is answered deferred, never left unanswered.
-        ["Webhook:ProcessingDeadline"] = "00:00:20",
-        ["Logging:Level"] = "Error",
-    }, services);
+    private LocalHostFactory Host(string? table = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+        => new(real.HostSettings(_powerBi.BaseAddress, _dynamoProxy.Address, table ?? NewTableName()), services);
 
     private static readonly TimeSpan AlowareTimeout = TimeSpan.FromSeconds(110);
 

@@ -15,6 +15,35 @@ public sealed class RealDependencies : IAsyncLifetime
         (Dynamo, Azurite) = (await dynamo, await azurite);
     }
 
+    /// <summary>A local host on the production path: these dependencies, the Power BI emulator at <paramref name="powerBi"/>, and short timings.</summary>
+    public Dictionary<string, string?> HostSettings(Uri powerBi, Uri dynamo, string table) => new()
+    {
+        ["LocalHost:EmbeddedPowerBi"] = "false",
+        ["PowerBi:BaseUrl"] = powerBi.ToString(),
+        ["PowerBi:Authentication"] = "None",
+        ["PowerBi:Writer:MaxAttempts"] = "2",
+        ["PowerBi:Writer:BreakerOpenFor"] = "00:00:01",
+        ["DynamoDb:Enabled"] = "true",
+        ["DynamoDb:Region"] = "us-east-1",
+        ["DynamoDb:ServiceUrl"] = dynamo.ToString(),
+        ["DynamoDb:TableName"] = table,
+        ["DynamoDb:CreateTable"] = "true",
+        ["DynamoDb:RequestTimeout"] = "00:00:02",
+        ["DynamoDb:MaxErrorRetry"] = "0",
+        ["Capture:Backend"] = "StorageQueue",
+        ["Capture:Connection"] = Azurite.ConnectionString,
+        ["Capture:RedriveDelay"] = "00:00:01",
+        ["Capture:VisibilityTimeout"] = "00:00:02",
+        ["Capture:PollInterval"] = "00:00:00.200",
+        ["Capture:MaxDequeueCount"] = "100",
+        // Longer than any delivery takes here, as production's 10 min is longer than the 5 min function timeout:
+        // a lease that lapses mid-flight lets a second worker post the same fact.
+        ["Ledger:LeaseDuration"] = "00:00:30",
+        // Well inside Aloware's 110 s timeout, so a delivery held by a long fault is answered deferred, never left unanswered.
+        ["Webhook:ProcessingDeadline"] = "00:00:20",
+        ["Logging:Level"] = "Error",
+    };
+
     public async Task DisposeAsync()
     {
         await Dynamo.DisposeAsync();

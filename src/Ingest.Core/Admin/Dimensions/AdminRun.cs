@@ -25,6 +25,12 @@ public sealed class AdminRun(IAuditLog audit, TimeProvider clock, ILogger<AdminR
             logger.LogInformation("Admin {Actor} ran {Table}: {Outcome} in {DurationMs} ms", actor, table, said, (long)(clock.GetUtcNow() - started).TotalMilliseconds);
             return result;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller went away: the run stopped between steps, its claims released, so nothing unlanded is counted.
+            await TryAuditFailureAsync(new AuditEntry(table, actor, clock.GetUtcNow(), hash, [], "cancelled: the caller went away; run it again"));
+            throw;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var reason = e is AdminConflictException conflict ? conflict.Reason : e.GetType().Name;

@@ -10,7 +10,7 @@ namespace Ingest.Core.Admin.Dimensions;
 /// run holds it), delete every row, add the desired rows, release. The desired state is stored before this
 /// runs, so a failure half-way is repaired by running the sync again.
 /// </summary>
-public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPushBudget counters, IOptions<AdminOptions> options, ILogger<TableRefresh> logger)
+public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPushBudget counters, IOptions<AdminOptions> options, TimeProvider clock, ILogger<TableRefresh> logger)
 {
     public static string Counter(string table) => $"admin#{table}-rows";
 
@@ -20,8 +20,9 @@ public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPus
         string table, Func<CancellationToken, Task<IReadOnlyList<TRow>>> rowsToAdd, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var owner = await locks.TryAcquireAsync(table, options.Value.TableLockLease, cancellationToken)
-            ?? throw new AdminConflictException("table_locked", $"Another run is updating {table}; try again when it has finished.");
+        var held = await locks.TryAcquireAsync(table, $"a refresh of {table} started at {clock.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}", options.Value.TableLockLease, cancellationToken);
+        var owner = held.OwnerToken
+            ?? throw new AdminConflictException("table_locked", $"Another run is updating {table} ({held.HeldBy}); try again when it has finished.");
         long deleted;
         IReadOnlyList<TRow> rows;
         try
