@@ -39,6 +39,40 @@ public sealed class DeferAndRedriveTests : IDisposable
         Assert.Single(await _host.RowsAsync("FactEvent"));
     }
 
+    /// <summary>
+    /// The README's "Try it", on a host with the default redrive delay: its faults, then its text, answered deferred
+    /// within seconds and landing once about 30 s later, as its sentence says.
+    /// </summary>
+    [Fact]
+    public async Task TheReadmesTryItExampleDoesWhatItsSentenceSays()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(Ingest.Testing.ExternalTool.RepositoryRoot, "README.md"));
+        var faults = System.Text.RegularExpressions.Regex.Match(readme, """/local/faults .* -d '(?<body>\{[^']*\})'""").Groups["body"].Value;
+        Assert.Contains("about 30 seconds\nlater (`Capture__RedriveDelay`)", readme.Replace("\r\n", "\n"));
+        using var host = new LocalHostFactory();
+        var client = host.CreateClient();
+        foreach (var call in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "samples", "aloware"), "call-*.json").Order())
+        {
+            (await host.DeliverAsync(await File.ReadAllTextAsync(call))).EnsureSuccessStatusCode();
+        }
+
+        (await client.PostAsync("/local/faults", new StringContent(faults, System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await host.AnswerOfAsync(LocalHostFactory.Sample("sms-inbound-completed.json"));
+        Assert.Equal("deferred", answer.GetProperty("status").GetString());
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(15), $"answered after {sent.Elapsed.TotalSeconds:F1} s");
+
+        while ((await host.RowsAsync("FactEvent")).Length < 2 && sent.Elapsed < TimeSpan.FromSeconds(80))
+        {
+            await Task.Delay(500);
+        }
+
+        var rows = await host.RowsAsync("FactEvent");
+        Assert.Equal(["aloware#CALLS#88001234", "aloware#TEXTS#88001301"], rows.Select(r => r.GetProperty("EventKey").GetString()).Order());
+        // The redrive waits Capture__RedriveDelay (30 s), then its next poll: about 30 s, not the minute and a half of a fault per redrive.
+        Assert.InRange(sent.Elapsed.TotalSeconds, 28, 60);
+    }
+
     [Theory]
     [InlineData("""{"status":503,"count":-1}""")]
     [InlineData("""{"status":200,"count":2}""")]
