@@ -19,6 +19,10 @@ param businessTimeZone string
 @maxValue(7)
 param quietHours int
 
+@description('Opens of Power BI\'s circuit on one instance within 10 minutes taken for blips; one more raises the circuit alert. Each open lasts PowerBi__Writer__BreakerOpenFor (30 s) and a failed trial opens it again, so an outage opens it about every 35 s (every 2.5 minutes when each POST times out).')
+@minValue(1)
+param circuitOpensTolerated int = 2
+
 @description('Key Vault holding the Power BI client secret; its SecretNearExpiry event raises an alert.')
 param vaultId string
 
@@ -81,13 +85,13 @@ var alerts = [
   }
   {
     key: 'circuit'
-    title: 'Power BI circuit open for 10 minutes'
-    description: 'An instance has refused to call Power BI for 10 minutes (its POSTs kept failing); deliveries are captured and postponed. See docs/operations.md, "Power BI circuit open".'
+    title: 'Power BI circuit keeps opening'
+    description: 'An instance\'s Power BI circuit opened more than ${circuitOpensTolerated} times in 10 minutes: each trial POST after an open failed, so Power BI is down or refusing the app (deliveries are captured and postponed). See docs/operations.md, "Power BI circuit keeps opening".'
     severity: 2
     window: 'PT10M'
     frequency: 'PT5M'
-    threshold: 0
-    query: 'customMetrics | where name == "powerbi.circuit.open" | summarize value = min(valueMin), samples = count() by cloud_RoleInstance | where samples >= 8 | summarize value = max(value)'
+    threshold: circuitOpensTolerated
+    query: 'customMetrics | where name == "powerbi.circuit.opened" | summarize opens = sum(valueSum) by cloud_RoleInstance | summarize value = max(opens)'
   }
   {
     key: 'gated'

@@ -95,6 +95,7 @@ public sealed partial class MonitoringAgreementTests
         metrics.Poisoned("aloware");
         metrics.Posted(10, TimeSpan.FromMilliseconds(300));
         metrics.Retried(throttled: true);
+        metrics.CircuitOpened();
         metrics.ObserveCircuit(() => true);
         listener.RecordObservableInstruments();
         return (names, tags, statuses);
@@ -114,7 +115,7 @@ public sealed partial class MonitoringAgreementTests
         Assert.Empty(queriedTags.Except(tags));
         Assert.Empty(queriedStatuses.Except(statuses));
         // The queries reach what the alerts are about: refusals, 503s, facts, poison, the circuit, the quarantine.
-        string[] watched = ["ingest.deliveries", "ingest.facts.posted", "ingest.poisoned", "powerbi.circuit.open", "ingest.gated", "powerbi.posts", "powerbi.throttled"];
+        string[] watched = ["ingest.deliveries", "ingest.facts.posted", "ingest.poisoned", "powerbi.circuit.open", "powerbi.circuit.opened", "ingest.gated", "powerbi.posts", "powerbi.throttled"];
         Assert.Empty(watched.Except(queriedNames));
         Assert.Empty(new[] { "refused", "unavailable", "deferred" }.Except(queriedStatuses));
     }
