@@ -27,6 +27,10 @@ public abstract record ArmExpression
 
     public sealed record Index(ArmExpression Target, ArmExpression Key) : ArmExpression;
 
+    /// <summary>A template value: a string as <see cref="Of(string)"/> reads it, a number or boolean as itself.</summary>
+    public static ArmExpression Of(JsonNode value)
+        => value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? Of(v.GetValue<string>()) : new Literal(value.AsValue().DeepClone().AsValue());
+
     /// <summary>A template string: an expression when it is bracketed ("[[" escapes a literal bracket), a literal otherwise.</summary>
     public static ArmExpression Of(string text)
     {
@@ -40,6 +44,19 @@ public abstract record ArmExpression
         parser.End();
         return expression;
     }
+
+    /// <summary>The expression written back in template syntax: two expressions built the same way read the same.</summary>
+    public string Render() => this switch
+    {
+        Literal { String: { } text } => $"'{text.Replace("'", "''", StringComparison.Ordinal)}'",
+        Literal l => l.Value.ToJsonString(),
+        Call c => $"{c.Function}({string.Join(", ", c.Arguments.Select(a => a.Render()))})",
+        Member m => $"{m.Target.Render()}.{m.Name}",
+        Index i => $"{i.Target.Render()}[{i.Key.Render()}]",
+        _ => throw new NotSupportedException(GetType().Name),
+    };
+
+    public sealed override string ToString() => Render();
 
     /// <summary>This node and every node beneath it.</summary>
     public IEnumerable<ArmExpression> DescendantsAndSelf()
