@@ -19,6 +19,10 @@ param businessTimeZone string
 @maxValue(7)
 param quietHours int
 
+@description('Opens of Power BI\'s circuit on one instance within 10 minutes taken for blips; one more raises the circuit alert. Each open lasts PowerBi__Writer__BreakerOpenFor (30 s) and a failed trial opens it again, so an outage opens it about every 35 s (every 2.5 minutes when each POST times out).')
+@minValue(1)
+param circuitOpensTolerated int = 2
+
 @description('Key Vault holding the Power BI client secret; its SecretNearExpiry event raises an alert.')
 param vaultId string
 
@@ -37,7 +41,8 @@ resource opsGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
-// Each query answers one row with a column "value"; the rule fires when it is above the threshold.
+// Each query answers one row with a column "value"; the rule fires when it is above the threshold. An alert whose
+// cause waits for someone (a poisoned delivery, a failed daily run) does not resolve itself: autoMitigate false.
 var alerts = [
   {
     key: 'refused'
@@ -46,6 +51,7 @@ var alerts = [
     severity: 1
     window: 'PT15M'
     frequency: 'PT5M'
+    autoMitigate: true
     threshold: 0
     query: 'customMetrics | where name == "ingest.deliveries" and tostring(customDimensions.status) == "refused" | summarize value = sum(valueSum)'
   }
@@ -56,6 +62,7 @@ var alerts = [
     severity: 1
     window: 'PT15M'
     frequency: 'PT5M'
+    autoMitigate: true
     threshold: 0
     query: 'customMetrics | where name == "ingest.deliveries" and tostring(customDimensions.status) == "unavailable" | summarize value = sum(valueSum)'
   }
@@ -66,6 +73,7 @@ var alerts = [
     severity: 2
     window: 'PT${quietHours}H'
     frequency: 'PT30M'
+    autoMitigate: true
     threshold: 0
     query: 'let landed = toscalar(customMetrics | where timestamp > ago(${quietHours}h) and name == "ingest.facts.posted" | summarize sum(valueSum)); let local = datetime_utc_to_local(now(), "${businessTimeZone}"); let open = dayofweek(local) between (1d .. 5d) and hourofday(local) between (9 .. 16) and hourofday(datetime_utc_to_local(ago(${quietHours}h), "${businessTimeZone}")) >= 9; print value = iff(open and coalesce(landed, 0.0) == 0.0, 1, 0)'
   }
@@ -76,18 +84,31 @@ var alerts = [
     severity: 1
     window: 'PT15M'
     frequency: 'PT5M'
+    autoMitigate: false
     threshold: 0
     query: 'customMetrics | where name == "ingest.poisoned" | summarize value = sum(valueSum)'
   }
   {
+    key: 'reconcile'
+    title: 'Daily reconciliation failed'
+    description: 'The daily HubSpot reconciliation of the previous business day failed: facts its webhooks never delivered stay missing until it is run again. See docs/operations.md, "Daily reconciliation failed".'
+    severity: 2
+    window: 'PT15M'
+    frequency: 'PT5M'
+    autoMitigate: false
+    threshold: 0
+    query: 'customMetrics | where name == "ingest.reconcile.failed" | summarize value = sum(valueSum)'
+  }
+  {
     key: 'circuit'
-    title: 'Power BI circuit open for 10 minutes'
-    description: 'An instance has refused to call Power BI for 10 minutes (its POSTs kept failing); deliveries are captured and postponed. See docs/operations.md, "Power BI circuit open".'
+    title: 'Power BI circuit keeps opening'
+    description: 'An instance\'s Power BI circuit opened more than ${circuitOpensTolerated} times in 10 minutes: each trial POST after an open failed, so Power BI is down or refusing the app (deliveries are captured and postponed). See docs/operations.md, "Power BI circuit keeps opening".'
     severity: 2
     window: 'PT10M'
     frequency: 'PT5M'
-    threshold: 0
-    query: 'customMetrics | where name == "powerbi.circuit.open" | summarize value = min(valueMin), samples = count() by cloud_RoleInstance | where samples >= 8 | summarize value = max(value)'
+    autoMitigate: true
+    threshold: circuitOpensTolerated
+    query: 'customMetrics | where name == "powerbi.circuit.opened" | summarize opens = sum(valueSum) by cloud_RoleInstance | summarize value = max(opens)'
   }
   {
     key: 'gated'
@@ -96,6 +117,7 @@ var alerts = [
     severity: 3
     window: 'PT1H'
     frequency: 'PT1H'
+    autoMitigate: true
     threshold: 0
     query: 'customMetrics | where name == "ingest.gated" | summarize value = sum(valueSum)'
   }
@@ -124,8 +146,7 @@ resource rules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for alert 
         }
       ]
     }
-    // A poisoned delivery waits until an admin replays it: that alert stays fired until ops resolve it.
-    autoMitigate: alert.key != 'poisoned'
+    autoMitigate: alert.autoMitigate
     actions: { actionGroups: [ opsGroup.id ] }
   }
 }]

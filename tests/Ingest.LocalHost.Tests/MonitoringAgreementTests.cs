@@ -34,7 +34,7 @@ public sealed partial class MonitoringAgreementTests
         var charts = workbook.RootElement.GetProperty("items").EnumerateArray()
             .Where(i => i.GetProperty("type").GetInt32() == 3)
             .Select(i => i.GetProperty("content").GetProperty("query").GetString()!).ToArray();
-        Assert.Equal(6, alerts.Length);
+        Assert.Equal(7, alerts.Length);
         Assert.True(charts.Length >= 6, $"{charts.Length} workbook charts");
         return [.. alerts, .. charts];
     }
@@ -93,8 +93,10 @@ public sealed partial class MonitoringAgreementTests
         metrics.Refused("aloware", "wrong_credential");
         metrics.CaptureUnavailable("aloware");
         metrics.Poisoned("aloware");
+        metrics.ReconcileFailed("hubspot");
         metrics.Posted(10, TimeSpan.FromMilliseconds(300));
         metrics.Retried(throttled: true);
+        metrics.CircuitOpened();
         metrics.ObserveCircuit(() => true);
         listener.RecordObservableInstruments();
         return (names, tags, statuses);
@@ -113,8 +115,8 @@ public sealed partial class MonitoringAgreementTests
         Assert.Empty(queriedNames.Except(names));
         Assert.Empty(queriedTags.Except(tags));
         Assert.Empty(queriedStatuses.Except(statuses));
-        // The queries reach what the alerts are about: refusals, 503s, facts, poison, the circuit, the quarantine.
-        string[] watched = ["ingest.deliveries", "ingest.facts.posted", "ingest.poisoned", "powerbi.circuit.open", "ingest.gated", "powerbi.posts", "powerbi.throttled"];
+        // The queries reach what the alerts are about: refusals, 503s, facts, poison, a failed reconciliation, the circuit, the quarantine.
+        string[] watched = ["ingest.deliveries", "ingest.facts.posted", "ingest.poisoned", "ingest.reconcile.failed", "powerbi.circuit.open", "powerbi.circuit.opened", "ingest.gated", "powerbi.posts", "powerbi.throttled"];
         Assert.Empty(watched.Except(queriedNames));
         Assert.Empty(new[] { "refused", "unavailable", "deferred" }.Except(queriedStatuses));
     }

@@ -24,6 +24,8 @@ public sealed class IngestMetrics
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _poisoned;
+    private readonly Counter<long> _circuitOpened;
+    private readonly Counter<long> _reconcileFailed;
     private readonly Histogram<double> _flushLatency;
     private readonly Meter _meter;
     private readonly Lock _totalsGate = new();
@@ -44,6 +46,8 @@ public sealed class IngestMetrics
         _retries = meter.CreateCounter<long>("powerbi.retries", "{attempt}", "POST attempts repeated after a 429, 5xx or timeout");
         _flushLatency = meter.CreateHistogram<double>("powerbi.flush.latency", "ms", "Time from a FactEvent row's arrival at the writer to its batch landing");
         _poisoned = meter.CreateCounter<long>("ingest.poisoned", "{delivery}", "Captured deliveries moved to the poison queue, by source");
+        _reconcileFailed = meter.CreateCounter<long>("ingest.reconcile.failed", "{run}", "Daily reconciliations that failed, by source");
+        _circuitOpened = meter.CreateCounter<long>("powerbi.circuit.opened", "{open}", "Times Power BI's circuit opened, a failed half-open trial included");
     }
 
     /// <summary>A webhook request answered: its status (processed, deferred, ignored) and how long it took.</summary>
@@ -64,6 +68,15 @@ public sealed class IngestMetrics
 
     /// <summary>A captured delivery moved to the poison queue; <paramref name="source"/> is "unknown" when it cannot be read.</summary>
     public void Poisoned(string source) => _poisoned.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>A daily reconciliation of <paramref name="source"/> failed: the day it covers may lack facts until it is run again.</summary>
+    public void ReconcileFailed(string source) => _reconcileFailed.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>
+    /// Power BI's circuit opened (again, when its half-open trial failed). Counted because the gauge, sampled once a
+    /// minute, misses an open shorter than that; opens per window tell an outage from a blip (docs/operations.md, "Alerts").
+    /// </summary>
+    public void CircuitOpened() => _circuitOpened.Add(1);
 
     /// <summary>Reports <c>powerbi.circuit.open</c> (1 open, 0 closed) from the FactEvent circuit; the first caller wins.</summary>
     public void ObserveCircuit(Func<bool> isOpen)

@@ -1,13 +1,19 @@
+using System.Globalization;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Backfill;
+using Ingest.Core.Telemetry;
 using Ingest.Core.Time;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace Ingest.Functions.Admin;
 
-/// <summary>The daily HubSpot reconciliation of the previous business day, on the schedule in <c>HubSpot__ReconcileSchedule</c>.</summary>
-public sealed class DailyHubSpotReconcileFunction(IHubSpotReconciler reconciler, BusinessCalendar calendar, TimeProvider clock, ILogger<DailyHubSpotReconcileFunction> logger)
+/// <summary>
+/// The daily HubSpot reconciliation of the previous business day, on the schedule in <c>HubSpot__ReconcileSchedule</c>.
+/// A failure is counted (<c>ingest.reconcile.failed</c>) and logged at Error for the alert "Daily reconciliation failed".
+/// </summary>
+public sealed class DailyHubSpotReconcileFunction(
+    IHubSpotReconciler reconciler, BusinessCalendar calendar, TimeProvider clock, IngestMetrics metrics, ILogger<DailyHubSpotReconcileFunction> logger)
 {
     public const string Actor = "timer:daily-hubspot-reconcile";
 
@@ -29,6 +35,14 @@ public sealed class DailyHubSpotReconcileFunction(IHubSpotReconciler reconciler,
         catch (AdminNotFoundException notConfigured)
         {
             logger.LogInformation("Daily HubSpot reconciliation skipped: {Reason}", notConfigured.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The timer does not run again before tomorrow: the alert is what tells ops these dates wait for a rerun.
+            logger.LogError(e, "Daily HubSpot reconciliation of {From}..{To} failed; run reconcile hubspot for those dates",
+                from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            metrics.ReconcileFailed("hubspot");
+            throw;
         }
     }
 }

@@ -9,15 +9,21 @@ namespace Ingest.Integrations.PowerBi;
 public sealed class PowerBiCircuit
 {
     private readonly TimeProvider _clock;
+    private readonly IngestMetrics _metrics;
     private long _openUntilTicks;
 
     public PowerBiCircuit(TimeProvider clock, IngestMetrics metrics)
     {
         _clock = clock;
+        _metrics = metrics;
         metrics.ObserveCircuit(() => IsOpen);
     }
 
-    public void Opened(TimeSpan breakDuration) => Interlocked.Exchange(ref _openUntilTicks, (_clock.GetUtcNow() + breakDuration).UtcTicks);
+    public void Opened(TimeSpan breakDuration)
+    {
+        Interlocked.Exchange(ref _openUntilTicks, (_clock.GetUtcNow() + breakDuration).UtcTicks);
+        _metrics.CircuitOpened();
+    }
 
     public void Closed() => Interlocked.Exchange(ref _openUntilTicks, 0);
 

@@ -138,6 +138,45 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AFailedTrialOpensTheCircuitAgainAndEveryOpenIsCounted()
+    {
+        var ours = _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        long opens = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this provider's meter: other tests record on meters of the same name.
+            if (ReferenceEquals(instrument.Meter.Scope, ours) && instrument.Name == "powerbi.circuit.opened")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref opens, value));
+        listener.Start();
+        for (var i = 0; i < 9; i++)
+        {
+            _powerBi.Script.Enqueue(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        }
+
+        for (var post = 0; post < 2; post++)
+        {
+            await Assert.ThrowsAsync<PowerBiException>(() => _time.RunAsync(PostAsync()));
+        }
+
+        Assert.True(Circuit.IsOpen);
+        Assert.Equal(1, Interlocked.Read(ref opens));
+
+        // Half-open after the break: the trial (its three attempts) fails, and the breaker opens again.
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.False(Circuit.IsOpen);
+        await Assert.ThrowsAsync<PowerBiException>(() => _time.RunAsync(PostAsync()));
+
+        Assert.Equal(9, _powerBi.Requests);
+        Assert.True(Circuit.IsOpen);
+        Assert.Equal(2, Interlocked.Read(ref opens));
+    }
+
+    [Fact]
     public async Task AFirstAttemptWhosePostSlotTheWriterHoldsDoesNotTakeASecond()
     {
         var limiter = _services.GetRequiredService<PushLimiter>();
