@@ -103,6 +103,20 @@ public sealed class DailyHubSpotReconcileFunctionTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunStoppedAtItsDeadlineIsCountedAsAFailure()
+    {
+        var reconciler = new Mock<IHubSpotReconciler>();
+        var none = new ReconcileCounts(0, 0, 0, 0);
+        reconciler.Setup(r => r.ReconcileAsync(It.IsAny<DateOnly>(), It.IsAny<DateOnly>(), false, DailyHubSpotReconcileFunction.Actor, It.IsAny<byte[]>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ReconcileSummary(false, "2026-11-25", "2026-11-25", new ReconcileCounts(900, 0, 300, 0), none, Finished: false, Detail: "Stopped before counting every object found"));
+
+        await Function(reconciler.Object).Run(new TimerInfo(), CancellationToken.None);
+
+        Assert.Equal(1, Recorded(Failed));
+        Assert.Contains("did not finish", Assert.Single(_logs.Entries, e => e.Level == LogLevel.Error).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HubSpotNotConfiguredIsASkipNotAFailure()
     {
         var function = Function(new UnconfiguredHubSpotReconciler());

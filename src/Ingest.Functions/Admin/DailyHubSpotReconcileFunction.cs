@@ -28,8 +28,9 @@ public sealed class DailyHubSpotReconcileFunction(
                 summary.From, summary.To, summary.Emails.Added, summary.Cases.Added);
             if (!summary.Finished)
             {
-                // Tomorrow's run covers tomorrow's previous day only: the rest of this range needs ops.
+                // Tomorrow's run covers tomorrow's previous day only: the rest of this range needs ops, as a failure does.
                 logger.LogError("Daily HubSpot reconciliation of {From}..{To} did not finish: {Detail}", summary.From, summary.To, summary.Detail);
+                metrics.ReconcileFailed("hubspot");
             }
         }
         catch (AdminNotFoundException notConfigured)
