@@ -69,12 +69,12 @@ public static class DependencyInjection
         services.TryAddSingleton<IShiftRuleStore, InMemoryShiftRuleStore>();
         services.TryAddSingleton<IDimRegistry, InMemoryDimRegistry>();
         services.TryAddSingleton<IFactSink, DirectFactSink>();
+        services.TryAddSingleton<ISinkAvailability, AlwaysAvailable>();
         services.TryAddSingleton<ICaptureQueue, InMemoryCaptureQueue>();
         services.TryAddSingleton<IAdminVersionStore, InMemoryAdminVersionStore>();
         services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
         services.TryAddSingleton<INonceStore, InMemoryNonceStore>();
         services.TryAddSingleton<ITableLockStore, InMemoryTableLockStore>();
-        services.TryAddSingleton<IPushBudget, InMemoryPushBudget>();
         services.TryAddSingleton<IDesiredStateStore, InMemoryDesiredStateStore>();
         return services;
     }

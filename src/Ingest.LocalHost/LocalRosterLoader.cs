@@ -7,7 +7,7 @@ namespace Ingest.LocalHost;
 /// <summary>At start, when no roster is stored, loads the sample (or <c>LOCAL_ROSTER_FILE</c>) and pushes it to DimAgent.</summary>
 public sealed class LocalRosterLoader(
     IRosterStore roster,
-    IPushTables tables,
+    ISinkTables tables,
     IOptions<LocalHostOptions> options,
     TimeProvider clock,
     ILogger<LocalRosterLoader> logger) : IHostedService
@@ -40,8 +40,7 @@ public sealed class LocalRosterLoader(
 
         var agents = await RosterFile.LoadAsync(path, clock.GetUtcNow().UtcDateTime, cancellationToken);
         await roster.ReplaceAsync(agents, cancellationToken);
-        await tables.DeleteRowsAsync(TableNames.DimAgent, cancellationToken);
-        await tables.AddRowsAsync(TableNames.DimAgent, agents, cancellationToken);
+        await tables.ReplaceRowsAsync(TableNames.DimAgent, agents, cancellationToken);
         logger.LogInformation("Loaded {Agents} agent(s) from {RosterFile} into the roster and DimAgent", agents.Count, path);
     }
 

@@ -28,7 +28,7 @@ public sealed class RedriveFunctionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _azurite.DisposeAsync();
 
-    private async Task<ServiceProvider> ServicesAsync(IFactSink sink, int maxDequeueCount = 5)
+    private async Task<ServiceProvider> ServicesAsync(IFactSink sink, int maxDequeueCount = 5, ISinkAvailability? availability = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -41,7 +41,8 @@ public sealed class RedriveFunctionTests : IAsyncLifetime
             ["Capture:RedriveDelay"] = "00:00:02",
             ["Capture:MaxDequeueCount"] = maxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddFunctionsApp(configuration).AddSingleton(sink).AddSingleton(Mock.Of<IPushTables>()).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddFunctionsApp(configuration).AddSingleton(sink).AddSingleton(Mock.Of<ISinkTables>())
+            .AddSingleton(availability ?? new AlwaysAvailable()).BuildServiceProvider();
         await services.GetRequiredService<StorageQueueCaptureQueue>().EnsureCreatedAsync(CancellationToken.None);
         await services.GetRequiredService<IRosterStore>().ReplaceAsync([new DimAgent { AgentID = 101, Name = "Agent 101" }], CancellationToken.None);
         return services;
@@ -76,8 +77,7 @@ public sealed class RedriveFunctionTests : IAsyncLifetime
     public async Task WhilePowerBisCircuitIsOpenTheMessageIsPostponedNotAttempted()
     {
         var refusing = new Mock<IFactSink>();
-        refusing.Setup(s => s.RefusingFor).Returns(TimeSpan.FromSeconds(4));
-        await using var services = await ServicesAsync(refusing.Object);
+        await using var services = await ServicesAsync(refusing.Object, availability: Mock.Of<ISinkAvailability>(a => a.RefusingFor == TimeSpan.FromSeconds(4)));
         var message = await CaptureAndReceiveAsync(services, "r-open");
 
         await Run(services, message);

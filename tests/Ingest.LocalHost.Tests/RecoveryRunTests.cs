@@ -137,8 +137,6 @@ public sealed class RecoveryRunTests
 
         private sealed class Held(IFactSink inner, HeldSink held) : IFactSink
         {
-            public TimeSpan RefusingFor => inner.RefusingFor;
-
             public async Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
             {
                 if (Interlocked.Increment(ref held._posts) > held._passing)

@@ -11,7 +11,7 @@ namespace Ingest.Core.Capture;
 /// Runs captured deliveries through the pipeline again: those whose request was deferred, or whose worker
 /// died. Safe to repeat, because the ledger counts each communication once.
 /// </summary>
-public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFactSink sink, IOptions<CaptureOptions> options, IngestMetrics metrics, ILogger<Redriver> logger)
+public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISinkAvailability sink, IOptions<CaptureOptions> options, IngestMetrics metrics, ILogger<Redriver> logger)
 {
     /// <summary>Deliveries taken per round: the most one storage queue receive returns.</summary>
     public const int BatchSize = 32;
@@ -97,7 +97,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, IFact
         metrics.Poisoned(envelope.Source);
     }
 
-    /// <summary>True while the sink refuses every row (Power BI's circuit is open): an attempt could only fail, so deliveries wait instead.</summary>
+    /// <summary>True while the sink refuses every row (its circuit is open): an attempt could only fail, so deliveries wait instead.</summary>
     public bool SinkRefuses => sink.RefusingFor > TimeSpan.Zero;
 
     /// <summary>How long a postponed delivery waits before its next attempt: the redrive delay, or until the sink takes rows again.</summary>

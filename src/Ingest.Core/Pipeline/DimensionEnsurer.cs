@@ -15,7 +15,7 @@ namespace Ingest.Core.Pipeline;
 /// may have landed (no answer, a server error) or whose worker died is uncertain, and only rebuilding the table
 /// (<see cref="DimDateSeed.RepairAsync"/>) is then safe: pushing it again could land it twice.
 /// </summary>
-public sealed class DimensionEnsurer(IDimRegistry registry, IPushTables tables, DimDateSeed repair, IOptions<LedgerOptions> ledger, TimeProvider clock, ILogger<DimensionEnsurer> logger)
+public sealed class DimensionEnsurer(IDimRegistry registry, ISinkTables tables, DimDateSeed repair, IOptions<LedgerOptions> ledger, TimeProvider clock, ILogger<DimensionEnsurer> logger)
 {
     /// <exception cref="DimensionsUnavailableException">Power BI or the registry could not take the rows now: the delivery waits, like any outage.</exception>
     public async Task EnsureAsync(DimHints hints, CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ public sealed class DimensionEnsurer(IDimRegistry registry, IPushTables tables, 
     /// <summary>A fault that passes (throttling, a server error, no answer, a rebuild holding the table): not the delivery's.</summary>
     private static bool IsOutage(Exception e, CancellationToken cancellationToken) => e switch
     {
-        PushFailedException failed => failed.IsTransient,
+        SinkFailedException failed => failed.IsTransient,
         HttpRequestException or TimeoutException or AdminConflictException => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         _ => false,
@@ -57,11 +57,11 @@ public sealed class DimensionEnsurer(IDimRegistry registry, IPushTables tables, 
 
         try
         {
-            await tables.AddRowsAsync(TableNames.DimDate, reserved.Select(r => r.Row).ToArray(), cancellationToken);
+            await tables.AppendRowsAsync(TableNames.DimDate, reserved.Select(r => r.Row).ToArray(), cancellationToken);
         }
         catch (Exception e)
         {
-            await ReleaseAsync(reserved, mayHaveLanded: e is not (PushFailedException { MayHaveLanded: false } or StoreUnavailableException));
+            await ReleaseAsync(reserved, mayHaveLanded: e is not (SinkFailedException { MayHaveLanded: false } or StoreUnavailableException));
             throw;
         }
 

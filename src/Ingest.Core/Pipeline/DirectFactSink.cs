@@ -3,9 +3,9 @@ using Ingest.Core.Storage;
 
 namespace Ingest.Core.Pipeline;
 
-/// <summary>One push request per delivery. Simple, and capped by the push limits; the coalescing writer replaces it.</summary>
-public sealed class DirectFactSink(IPushTables tables) : IFactSink
+/// <summary>One write per delivery, straight to the sink's tables: simple, for a sink without a writer of its own.</summary>
+public sealed class DirectFactSink(ISinkTables tables) : IFactSink
 {
     public Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
-        => tables.AddRowsAsync(TableNames.FactEvent, rows, cancellationToken);
+        => tables.AppendRowsAsync(TableNames.FactEvent, rows, cancellationToken);
 }

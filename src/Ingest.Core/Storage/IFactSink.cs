@@ -9,7 +9,17 @@ namespace Ingest.Core.Storage;
 public interface IFactSink
 {
     Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken);
+}
 
-    /// <summary>How much longer the sink refuses every post at once (an open circuit); zero while it accepts.</summary>
-    TimeSpan RefusingFor => TimeSpan.Zero;
+/// <summary>Whether the sink refuses every write for now (an open circuit), so the redrive postpones instead of trying.</summary>
+public interface ISinkAvailability
+{
+    /// <summary>How much longer the sink refuses every write at once; zero while it accepts.</summary>
+    TimeSpan RefusingFor { get; }
+}
+
+/// <summary>A sink with no circuit of its own: it always lets the redrive try.</summary>
+public sealed class AlwaysAvailable : ISinkAvailability
+{
+    public TimeSpan RefusingFor => TimeSpan.Zero;
 }

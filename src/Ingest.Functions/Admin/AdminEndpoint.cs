@@ -104,7 +104,7 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Members required", directory.Message, "members");
         }
-        catch (Exception e) when (e is TransientFaultException or PushFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException
+        catch (Exception e) when (e is TransientFaultException or SinkFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException
             or HubSpotReadSuspectException or Polly.ExecutionRejectedException or (TaskCanceledException and { InnerException: TimeoutException }))
         {
             logger.LogError(e, "Admin run of {Path} failed downstream; a re-run repairs what it left", request.Path.Value);

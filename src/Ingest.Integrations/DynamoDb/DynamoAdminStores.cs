@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ingest.Core.Storage;
+using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Options;
 using static Ingest.Integrations.DynamoDb.StateTable;
 

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Ingest.Core.Configuration;
 using Ingest.Core.Storage;
+using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -43,9 +43,6 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
         _poster = new FactBatchPoster(client, dataset, limiter, metrics, clock, logger, _maxWait);
     }
 
-    /// <summary>How much longer Power BI's circuit refuses every POST; the redrive postpones deliveries meanwhile.</summary>
-    public TimeSpan RefusingFor => _circuit.RefusingFor;
-
     public async Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)

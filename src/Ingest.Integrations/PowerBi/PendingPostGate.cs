@@ -1,4 +1,3 @@
-using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

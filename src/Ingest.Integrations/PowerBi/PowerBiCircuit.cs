@@ -1,3 +1,4 @@
+using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
 
 namespace Ingest.Integrations.PowerBi;
@@ -6,7 +7,7 @@ namespace Ingest.Integrations.PowerBi;
 /// What the FactEvent breaker last decided, for those who must not call at all while it is open: the writer refuses
 /// rows at once, and the redrive postpones deliveries instead of attempting them.
 /// </summary>
-public sealed class PowerBiCircuit
+public sealed class PowerBiCircuit : ISinkAvailability
 {
     private readonly TimeProvider _clock;
     private readonly IngestMetrics _metrics;

@@ -5,7 +5,7 @@ namespace Ingest.Integrations.PowerBi;
 
 /// <summary>A Power BI REST call that failed, with what Power BI said about it. Never carries the token.</summary>
 public sealed class PowerBiException(HttpStatusCode status, string? errorCode, string? detail, string? requestId)
-    : PushFailedException($"Power BI answered {(int)status} {errorCode}: {detail} (request id {requestId ?? "none"})")
+    : SinkFailedException($"Power BI answered {(int)status} {errorCode}: {detail} (request id {requestId ?? "none"})")
 {
     public HttpStatusCode Status { get; } = status;
     public string? ErrorCode { get; } = errorCode;

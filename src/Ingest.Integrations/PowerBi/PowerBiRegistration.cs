@@ -6,6 +6,7 @@ using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.PowerBi;
@@ -51,11 +52,15 @@ public static class PowerBiRegistration
         services.AddSingleton<PowerBiRestClient>();
         services.AddSingleton<DatasetBootstrap>();
         services.AddSingleton<PushLimiter>();
-        services.AddSingleton<IPushTables>(sp => new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), sp.GetRequiredService<PushLimiter>()));
+        // One process's budget unless DynamoDB shares one between instances (registered before this).
+        services.TryAddSingleton<IPushBudget, InMemoryPushBudget>();
+        services.AddSingleton(sp => new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), sp.GetRequiredService<PushLimiter>(), sp.GetRequiredService<IPushBudget>()));
+        services.AddSingleton<ISinkTables>(sp => sp.GetRequiredService<PowerBiTables>());
         services.AddSingleton<CoalescingFactWriter>();
+        services.AddSingleton<ISinkAvailability>(sp => sp.GetRequiredService<PowerBiCircuit>());
         var direct = options.Writer.Mode == "Direct";
         services.AddSingleton<IFactSink>(sp => direct
-            ? new DirectFactSink(new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), limiter: null))
+            ? new DirectFactSink(new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), limiter: null, sp.GetRequiredService<IPushBudget>()))
             : sp.GetRequiredService<CoalescingFactWriter>());
         if (!direct)
         {

@@ -96,7 +96,7 @@ public static class PowerBiResilience
     private static bool IsTransportFailure(Exception? exception, CancellationToken caller) => exception switch
     {
         HttpRequestException => true,
-        PushFailedException { IsTransient: true } => true,
+        SinkFailedException { IsTransient: true } => true,
         OperationCanceledException => !caller.IsCancellationRequested,
         _ => false,
     };

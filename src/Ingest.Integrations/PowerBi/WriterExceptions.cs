@@ -9,7 +9,7 @@ public sealed class WriterSaturatedException(int queuedRows) : TransientFaultExc
 public sealed class PowerBiUnavailableException(string message, Exception? inner = null) : TransientFaultException(message, inner);
 
 /// <summary>Power BI refused these rows themselves (400/413): nothing was stored and retrying cannot help, so the caller is told and the rows logged.</summary>
-public sealed class RowsRejectedException(string message, Exception inner) : PushFailedException(message, inner)
+public sealed class RowsRejectedException(string message, Exception inner) : SinkFailedException(message, inner)
 {
     public override bool MayHaveLanded => false;
 
@@ -17,7 +17,7 @@ public sealed class RowsRejectedException(string message, Exception inner) : Pus
 }
 
 /// <summary>No pending-POST slot came free in time: the request was never sent, and trying again later is safe.</summary>
-public sealed class PostSlotTimeoutException(TimeSpan waited) : PushFailedException($"No Power BI POST slot came free within {waited}; nothing was sent.")
+public sealed class PostSlotTimeoutException(TimeSpan waited) : SinkFailedException($"No Power BI POST slot came free within {waited}; nothing was sent.")
 {
     public override bool MayHaveLanded => false;
 

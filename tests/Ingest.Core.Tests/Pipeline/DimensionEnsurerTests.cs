@@ -145,7 +145,7 @@ public class DimensionEnsurerTests
         Assert.Equal(DimRowStatus.Pushed, (await _registry.TryReserveAsync(TableNames.DimDate, "20200101", _ledger.LeaseDuration, _clock.GetUtcNow(), CancellationToken.None)).Status);
     }
 
-    private sealed class Refused(bool mayHaveLanded) : PushFailedException("refused")
+    private sealed class Refused(bool mayHaveLanded) : SinkFailedException("refused")
     {
         public override bool MayHaveLanded => mayHaveLanded;
 
@@ -153,14 +153,14 @@ public class DimensionEnsurerTests
     }
 
     /// <summary>DimDate as the dashboard holds it; <see cref="Next"/> decides the next push (land it, or throw).</summary>
-    private sealed class FakeTables : IPushTables
+    private sealed class FakeTables : ISinkTables
     {
         public List<int> DateKeys { get; } = [];
         public int Posts { get; private set; }
         public int Deletes { get; private set; }
         public Action<Action>? Next { get; set; }
 
-        public Task AddRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        public Task AppendRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
         {
             Posts++;
             void Land() => DateKeys.AddRange(rows.Cast<DimDate>().Select(r => r.DateKey));
@@ -178,11 +178,14 @@ public class DimensionEnsurerTests
             return Task.CompletedTask;
         }
 
-        public Task DeleteRowsAsync(string table, CancellationToken cancellationToken)
+        /// <summary>As the push API does it: delete, then add (the add may fail as <see cref="Next"/> says).</summary>
+        public async Task<long> ReplaceRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
         {
+            var before = DateKeys.Count;
             Deletes++;
             DateKeys.Clear();
-            return Task.CompletedTask;
+            await AppendRowsAsync(table, rows, cancellationToken);
+            return before;
         }
     }
 }

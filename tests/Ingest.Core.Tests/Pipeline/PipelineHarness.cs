@@ -23,7 +23,7 @@ internal sealed class PipelineHarness
     public InMemoryQuarantineStore Quarantine { get; } = new();
     public InMemoryShiftRuleStore Shifts { get; } = new();
     public InMemoryDimRegistry Registry { get; } = new();
-    public Mock<IPushTables> Tables { get; } = new();
+    public Mock<ISinkTables> Tables { get; } = new();
 
     public SwitchableSink Sink { get; }
     public MetricsProbe Meters { get; } = new();
@@ -36,7 +36,7 @@ internal sealed class PipelineHarness
     public PipelineHarness()
     {
         Ledger = new InMemoryLedger(Options.Create(new LedgerOptions()), Clock);
-        Tables.Setup(t => t.AddRowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<FactEventRow>>(), It.IsAny<CancellationToken>()))
+        Tables.Setup(t => t.AppendRowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<FactEventRow>>(), It.IsAny<CancellationToken>()))
             .Returns((string table, IReadOnlyList<FactEventRow> rows, CancellationToken _) =>
             {
                 if (FailFactPosts > 0)
@@ -48,7 +48,7 @@ internal sealed class PipelineHarness
                 Posted.AddRange(rows.Select(r => (table, (object)r)));
                 return Task.CompletedTask;
             });
-        Tables.Setup(t => t.AddRowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<DimDate>>(), It.IsAny<CancellationToken>()))
+        Tables.Setup(t => t.AppendRowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<DimDate>>(), It.IsAny<CancellationToken>()))
             .Callback((string table, IReadOnlyList<DimDate> rows, CancellationToken _) => Posted.AddRange(rows.Select(r => (table, (object)r))))
             .Returns(Task.CompletedTask);
         Sink = new SwitchableSink(new DirectFactSink(Tables.Object));
@@ -67,12 +67,12 @@ internal sealed class PipelineHarness
     }
 
     /// <summary>The ensurer on embedded stores, with the DimDate rebuild it falls back on.</summary>
-    public static DimensionEnsurer DimensionEnsurer(IDimRegistry registry, IPushTables tables, FakeTimeProvider clock)
+    public static DimensionEnsurer DimensionEnsurer(IDimRegistry registry, ISinkTables tables, FakeTimeProvider clock)
         => new(registry, tables, DimDateSeed(registry, tables, clock), Options.Create(new LedgerOptions()), clock, NullLogger<DimensionEnsurer>.Instance);
 
-    public static Ingest.Core.Admin.Dimensions.DimDateSeed DimDateSeed(IDimRegistry registry, IPushTables tables, FakeTimeProvider clock)
+    public static Ingest.Core.Admin.Dimensions.DimDateSeed DimDateSeed(IDimRegistry registry, ISinkTables tables, FakeTimeProvider clock)
     {
-        var refresh = new Ingest.Core.Admin.Dimensions.TableRefresh(tables, new InMemoryTableLockStore(clock), new InMemoryPushBudget(), Options.Create(new Ingest.Core.Admin.AdminOptions()), clock, NullLogger<Ingest.Core.Admin.Dimensions.TableRefresh>.Instance);
+        var refresh = new Ingest.Core.Admin.Dimensions.TableRefresh(tables, new InMemoryTableLockStore(clock), Options.Create(new Ingest.Core.Admin.AdminOptions()), clock, NullLogger<Ingest.Core.Admin.Dimensions.TableRefresh>.Instance);
         return new(registry, BusinessCalendar.ForZoneId("America/New_York"), clock, refresh, new Ingest.Core.Admin.Dimensions.AdminRun(new InMemoryAuditLog(), clock, NullLogger<Ingest.Core.Admin.Dimensions.AdminRun>.Instance), Options.Create(new LedgerOptions()));
     }
 
@@ -92,7 +92,7 @@ internal sealed class PipelineHarness
     }
 
     /// <summary>The direct sink, with an open circuit the tests can set.</summary>
-    public sealed class SwitchableSink(IFactSink inner) : IFactSink
+    public sealed class SwitchableSink(IFactSink inner) : IFactSink, ISinkAvailability
     {
         public TimeSpan RefusingFor { get; set; }
 

@@ -1,5 +1,4 @@
 using Ingest.Core.Domain;
-using Ingest.Core.Embedded;
 using Ingest.Integrations.PowerBi;
 
 namespace Ingest.Integrations.Tests.PowerBi;
@@ -106,7 +105,7 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
 
         Assert.Contains("not calling it", open.Message);
         Assert.True(rig.Writer.Stats().CircuitOpen);
-        Assert.InRange(rig.Writer.RefusingFor, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(30)); // the redrive waits this out
+        Assert.InRange(rig.Circuit.RefusingFor, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(30)); // the redrive waits this out
         Assert.Equal(sentBefore, clock.Sent); // the open circuit sent nothing
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Ingest.Core.Domain;
-using Ingest.Core.Embedded;
 using Ingest.Integrations.PowerBi;
 using Ingest.PowerBiEmulator;
 

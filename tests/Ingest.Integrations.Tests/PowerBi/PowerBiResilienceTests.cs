@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Ingest.Core.Embedded;
-using Ingest.Core.Storage;
 using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

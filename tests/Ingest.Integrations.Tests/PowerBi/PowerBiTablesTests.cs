@@ -29,7 +29,7 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
             ["PowerBi:DatasetName"] = "Ingest",
             ["PowerBi:Authentication"] = "None",
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton(clock).AddSingleton<Core.Storage.IPushBudget, Core.Embedded.InMemoryPushBudget>().AddPowerBi(configuration);
+        var services = new ServiceCollection().AddLogging().AddSingleton(clock).AddSingleton<IPushBudget, InMemoryPushBudget>().AddPowerBi(configuration);
         if (wire is not null)
         {
             services.ServePowerBiFrom(_ => wire());
@@ -44,7 +44,7 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private PowerBiTables Tables => (PowerBiTables)_services.GetRequiredService<Core.Storage.IPushTables>();
+    private PowerBiTables Tables => _services.GetRequiredService<PowerBiTables>();
 
     [Fact]
     public async Task CreatesTheDatasetWithEveryTableOnFirstUseAndReusesIt()
@@ -131,7 +131,7 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
         var clock = new SteppedClock();
         await using var server = await clock.StartEmulatorAsync();
         await using var services = Services(server, clock.Clock, clock.Wire);
-        var tables = services.GetRequiredService<Core.Storage.IPushTables>();
+        var tables = services.GetRequiredService<PowerBiTables>();
         await clock.RunAsync(tables.AddRowsAsync(TableNames.DimDate, [SampleRows.DimDateRow()], CancellationToken.None));
 
         var started = clock.Clock.GetUtcNow();
@@ -154,7 +154,7 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
         await Tables.DeleteRowsAsync(TableNames.FactEvent, CancellationToken.None);
 
         Assert.False(limiter.LargeTableRegime);
-        Assert.Equal(0, await _services.GetRequiredService<Core.Storage.IPushBudget>().CountAsync("ws-1/Ingest#FactEvent-rows", 0, CancellationToken.None));
+        Assert.Equal(0, await _services.GetRequiredService<IPushBudget>().CountAsync("ws-1/Ingest#FactEvent-rows", 0, CancellationToken.None));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Ingest.Core.Embedded;
 using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

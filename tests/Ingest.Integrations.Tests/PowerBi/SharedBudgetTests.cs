@@ -1,5 +1,5 @@
 using Ingest.Core.Domain;
-using Ingest.Core.Embedded;
+using Ingest.Integrations.PowerBi;
 using Ingest.Integrations.Tests.Stores;
 using Ingest.PowerBiEmulator;
 
@@ -10,7 +10,7 @@ namespace Ingest.Integrations.Tests.PowerBi;
 [Trait("Category", "Slow")]
 public sealed class SharedBudgetTests(DynamoDbFixture dynamo)
 {
-    private static async Task<(TableStats Stats, int Offered)> RunTwoWritersAsync(Func<Core.Storage.IPushBudget> budget, bool shared)
+    private static async Task<(TableStats Stats, int Offered)> RunTwoWritersAsync(Func<IPushBudget> budget, bool shared)
     {
         var clock = new SteppedClock();
         await using var server = await clock.StartEmulatorAsync();

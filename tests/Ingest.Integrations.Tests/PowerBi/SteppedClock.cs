@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Ingest.Core.Storage;
+using Ingest.Integrations.PowerBi;
 using Ingest.PowerBiEmulator;
 using Microsoft.Extensions.Time.Testing;
 

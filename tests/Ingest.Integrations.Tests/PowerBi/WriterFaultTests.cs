@@ -1,5 +1,4 @@
 using Ingest.Core.Domain;
-using Ingest.Core.Embedded;
 using Ingest.Core.Storage;
 using Ingest.Integrations.PowerBi;
 

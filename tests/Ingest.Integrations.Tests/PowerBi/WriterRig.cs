@@ -47,6 +47,8 @@ public sealed class WriterRig : IAsyncDisposable
 
     /// <summary>The FactEvent sink the configured writer mode selects.</summary>
     public IFactSink Sink => _services.GetRequiredService<IFactSink>();
+    public PowerBiCircuit Circuit => _services.GetRequiredService<PowerBiCircuit>();
+
     public PushLimiter Limiter => _services.GetRequiredService<PushLimiter>();
     public DatasetBootstrap Bootstrap => _services.GetRequiredService<DatasetBootstrap>();
     public PowerBiRestClient Client => _services.GetRequiredService<PowerBiRestClient>();

@@ -1,3 +1,4 @@
+using Ingest.Integrations.PowerBi;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Ingest.Core.Time;

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Ingest.Integrations.PowerBi;
 using Ingest.Core.Configuration;
 using Ingest.Core.Embedded;
 using Ingest.Core.Storage;

@@ -144,8 +144,6 @@ public sealed class Crash(CrashPoint point)
 
     private sealed class CrashingSink(IFactSink inner, Crash crash) : IFactSink
     {
-        public TimeSpan RefusingFor => inner.RefusingFor;
-
         public async Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
         {
             await inner.PostAsync(rows, cancellationToken);

@@ -7,15 +7,13 @@ namespace Ingest.Core.Admin.Dimensions;
 
 /// <summary>
 /// The clear-and-repopulate step every admin service ends with: take the table's lease lock (409 while another
-/// run holds it), delete every row, add the desired rows, release. The desired state is stored before this
+/// run holds it), replace the table's rows with the desired ones (as the sink does it), release. The desired state is stored before this
 /// runs, so a failure half-way is repaired by running the sync again.
 /// </summary>
-public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPushBudget counters, IOptions<AdminOptions> options, TimeProvider clock, ILogger<TableRefresh> logger)
+public sealed class TableRefresh(ISinkTables tables, ITableLockStore locks, IOptions<AdminOptions> options, TimeProvider clock, ILogger<TableRefresh> logger)
 {
-    public static string Counter(string table) => $"admin#{table}-rows";
-
     /// <param name="rowsToAdd">The rows to add, built under the lock before the old rows are deleted (DimDate reserves them against ingest), so a failure there leaves the table as it was.</param>
-    /// <returns>Rows added, and rows deleted as far as this app knows: those its previous run added (the push API cannot count).</returns>
+    /// <returns>Rows added, and rows replaced as far as the sink knows.</returns>
     public async Task<(long RowsDeleted, int RowsAdded, TimeSpan Duration)> RunAsync<TRow>(
         string table, Func<CancellationToken, Task<IReadOnlyList<TRow>>> rowsToAdd, CancellationToken cancellationToken)
     {
@@ -28,11 +26,7 @@ public sealed class TableRefresh(IPushTables tables, ITableLockStore locks, IPus
         try
         {
             rows = await rowsToAdd(cancellationToken);
-            deleted = await counters.CountAsync(Counter(table), 0, cancellationToken);
-            await tables.DeleteRowsAsync(table, cancellationToken);
-            await counters.ResetCountAsync(Counter(table), cancellationToken);
-            await tables.AddRowsAsync(table, rows, cancellationToken);
-            await counters.CountAsync(Counter(table), rows.Count, cancellationToken);
+            deleted = await tables.ReplaceRowsAsync(table, rows, cancellationToken);
         }
         finally
         {

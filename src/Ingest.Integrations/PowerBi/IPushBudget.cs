@@ -1,4 +1,4 @@
-namespace Ingest.Core.Storage;
+namespace Ingest.Integrations.PowerBi;
 
 /// <summary>A shared budget per dataset and window, so several instances together stay within a push limit.</summary>
 public interface IPushBudget

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ingest.Core.Storage;
+namespace Ingest.Integrations.PowerBi;
 
 /// <summary>A slot token names its slot, so a release needs no lookup: "{slot}:{unique}".</summary>
 public static class PushSlots

@@ -1,11 +1,11 @@
 namespace Ingest.Core.Storage;
 
 /// <summary>
-/// A push the dashboard's service answered with a failure. <see cref="MayHaveLanded"/> tells whether the rows could
+/// A write the sink answered with a failure. <see cref="MayHaveLanded"/> tells whether the rows could
 /// still have been stored (a server error or gateway timeout) or surely were not (a refusal, throttling, unavailable).
 /// A push that got no answer at all may have landed too.
 /// </summary>
-public abstract class PushFailedException(string message, Exception? inner = null) : Exception(message, inner)
+public abstract class SinkFailedException(string message, Exception? inner = null) : Exception(message, inner)
 {
     public abstract bool MayHaveLanded { get; }
 

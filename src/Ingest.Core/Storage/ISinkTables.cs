@@ -1,0 +1,15 @@
+namespace Ingest.Core.Storage;
+
+/// <summary>
+/// The dashboard's tables as the core asks for them, whatever the sink: append rows, or replace a table's rows with
+/// new ones (each sink decides how: the Power BI push API deletes then adds; a sink with an atomic replace replaces).
+/// </summary>
+public interface ISinkTables
+{
+    /// <summary>Appends rows; property names of <typeparamref name="TRow"/> are the column names.</summary>
+    Task AppendRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>Replaces every row of the table with <paramref name="rows"/>.</summary>
+    /// <returns>The rows the table held before, as far as the sink knows (the push API cannot count: those this app added).</returns>
+    Task<long> ReplaceRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
+}
