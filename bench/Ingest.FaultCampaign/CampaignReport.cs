@@ -49,7 +49,7 @@ public sealed record CampaignReport
     public IEnumerable<string> Failures()
     {
         if (Missing > 0) yield return $"{Missing} acknowledged fact(s) missing";
-        // Only a worker killed between its POST and its ledger complete may land a second copy (DESIGN.md I3).
+        // Only a worker killed between its POST and its ledger complete may land a second copy (docs/contracts.md, I3).
         if (DuplicateRows > 0 && !Faults.Any(f => f.Kind is FaultKind.HostKilled or FaultKind.ColdStartTogether)) yield return $"{DuplicateRows} duplicate row(s) with no host killed";
         // A run that never exercised a path proves nothing about it.
         if (HubSpotAcknowledged == 0 || HubSpotLanded == 0) yield return "no HubSpot batch was acknowledged and landed";

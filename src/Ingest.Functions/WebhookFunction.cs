@@ -11,7 +11,7 @@ namespace Ingest.Functions;
 
 /// <summary>
 /// <c>POST /api/webhook/{source}</c>: the <see cref="WebhookIntake"/> authenticates and reads the request, then the
-/// <see cref="DeliveryProcessor"/> captures and processes it; its verdict becomes the answer DESIGN.md fixes
+/// <see cref="DeliveryProcessor"/> captures and processes it; its verdict becomes the answer docs/contracts.md fixes
 /// (deferred is 202, a down capture store 503).
 /// </summary>
 public sealed class WebhookFunction(WebhookIntake intake, DeliveryProcessor deliveries, IOptions<WebhookOptions> options)

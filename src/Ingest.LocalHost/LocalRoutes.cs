@@ -2,7 +2,7 @@ using Ingest.PowerBiEmulator;
 
 namespace Ingest.LocalHost;
 
-/// <summary>The <c>/local</c> inspection routes of DESIGN.md over the embedded emulator: only on the local host, never in the Functions app.</summary>
+/// <summary>The <c>/local</c> inspection routes (docs/contracts.md, "Local inspection routes") over the embedded emulator: only on the local host, never in the Functions app.</summary>
 public static class LocalRoutes
 {
     public static IEndpointRouteBuilder MapLocalRoutes(this IEndpointRouteBuilder endpoints)

@@ -1,6 +1,6 @@
 namespace Ingest.PowerBiEmulator;
 
-/// <summary>The push API's limits per dataset (DESIGN.md "Power BI push facts"). Tests may lower them.</summary>
+/// <summary>The push API's limits per dataset (docs/contracts.md, "Power BI push API"). Tests may lower them.</summary>
 public sealed record EmulatorLimits
 {
     public int MaxRowsPerPost { get; init; } = 10_000;

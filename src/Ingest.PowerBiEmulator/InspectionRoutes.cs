@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Ingest.PowerBiEmulator;
 
 /// <summary>
-/// The <c>/local</c> inspection routes of DESIGN.md (tables, stats, faults), served the same by the local host
+/// The <c>/local</c> inspection routes of docs/contracts.md (tables, stats, faults), served the same by the local host
 /// over its embedded emulator and by the standalone emulator; never by the Functions app.
 /// </summary>
 public static class InspectionRoutes

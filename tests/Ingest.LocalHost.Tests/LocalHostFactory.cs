@@ -48,7 +48,7 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
         return body.GetProperty("rows").EnumerateArray().ToArray();
     }
 
-    /// <summary>A POST signed exactly as the admin contract says (docs/operations.md).</summary>
+    /// <summary>A POST signed exactly as the admin contract says (docs/contracts.md, "Admin signature").</summary>
     public async Task<HttpResponseMessage> SignedPostAsync(
         string path, byte[] body, string secret = AdminSecret, string? nonce = null, string contentType = "application/json", CancellationToken cancellationToken = default)
     {

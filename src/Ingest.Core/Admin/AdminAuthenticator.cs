@@ -31,11 +31,11 @@ public sealed record AdminAuthResult(string? Reason, string? Actor)
 }
 
 /// <summary>
-/// The admin signature of DESIGN.md: HMAC-SHA256 keyed with the UTF-8 secret over
-/// <c>{timestamp}.{nonce}.{METHOD}.{path}.</c> and the raw body, sent as <c>X-Admin-Signature: v1=&lt;base64&gt;</c>
-/// (several allowed). Secrets rotate (any configured one signs), the timestamp must be within the tolerance,
-/// the nonce is single use, an API key and an IP allowlist may be required. Comparisons are constant time;
-/// a failure says only a reason code.
+/// The admin signature (docs/contracts.md, "Admin signature"): HMAC-SHA256 keyed with the UTF-8 secret over
+/// <c>{timestamp}.{nonce}.{METHOD}.{path}.</c> and the raw body, the path followed by <c>?</c> and the raw query string
+/// when the request has one, sent as <c>X-Admin-Signature: v1=&lt;base64&gt;</c> (several allowed). Secrets rotate
+/// (any configured one signs), the timestamp must be within the tolerance, the nonce is single use, an API key and
+/// an IP allowlist may be required. Comparisons are constant time; a failure says only a reason code.
 /// </summary>
 public sealed partial class AdminAuthenticator(IOptions<AdminOptions> options, INonceStore nonces, TimeProvider clock)
 {

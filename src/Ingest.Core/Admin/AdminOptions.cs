@@ -2,7 +2,7 @@ using Ingest.Core.Configuration;
 
 namespace Ingest.Core.Admin;
 
-/// <summary>How admin requests are authenticated (flat names fixed by DESIGN.md; section <c>Admin</c> for the rest).</summary>
+/// <summary>How admin requests are authenticated (flat names fixed by docs/contracts.md, "Settings fixed by contract"; section <c>Admin</c> for the rest).</summary>
 public sealed class AdminOptions
 {
     public const string Section = "Admin";
@@ -25,7 +25,7 @@ public sealed class AdminOptions
     /// <summary>Proxies (CIDRs) whose <c>X-Forwarded-For</c> is believed; from anyone else the header is ignored.</summary>
     public string? TrustedProxies { get; set; }
 
-    /// <summary>How far a request's timestamp may be from now (DESIGN.md: ±300 s); also the nonce's lifetime.</summary>
+    /// <summary>How far a request's timestamp may be from now (docs/contracts.md, "Admin signature": ±300 s); also the nonce's lifetime.</summary>
     public TimeSpan Tolerance { get; set; } = TimeSpan.FromSeconds(300);
 
     /// <summary>How long one run may hold a table's lock; a run that dies frees the table after this.</summary>

@@ -49,7 +49,7 @@ public sealed class QuarantineReport(IQuarantineStore quarantine, IOwnerDirector
     }
 }
 
-/// <summary>The answer of <c>POST /api/admin/quarantine/list</c> (DESIGN.md "Contracts: know and recover").</summary>
+/// <summary>The answer of <c>POST /api/admin/quarantine/list</c> (docs/contracts.md, "Quarantine list").</summary>
 public sealed record QuarantineListing(
     [property: JsonPropertyName("agents")] IReadOnlyList<QuarantinedAgent> Agents,
     [property: JsonPropertyName("owners")] IReadOnlyList<QuarantinedOwner> Owners);

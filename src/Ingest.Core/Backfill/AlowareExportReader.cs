@@ -29,7 +29,7 @@ public sealed class ExportFormatException(string column, string message) : Excep
 }
 
 /// <summary>
-/// Reads Aloware's CSV export (DESIGN.md "Contracts: know and recover") line by line, without holding the file:
+/// Reads Aloware's CSV export (docs/contracts.md, "Backfill") line by line, without holding the file:
 /// columns by header name in any order, the webhook's counting rules, and a reason for every line not counted.
 /// Contact numbers and other columns are never read.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Ingest.Core.Backfill;
 
 /// <summary>
-/// A backfill's answer (docs/operations.md, "Backfill"); with <see cref="DryRun"/>, <see cref="Added"/> is what would be.
+/// A backfill's answer (docs/contracts.md, "Backfill"); with <see cref="DryRun"/>, <see cref="Added"/> is what would be.
 /// <see cref="InProgress"/> counts facts another worker still holds: not known to have landed, so not in <see cref="AlreadyCounted"/>.
 /// A run that reached its deadline has <see cref="Finished"/> false and a <see cref="Detail"/> saying to run it again.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed record BackfillError(
 /// <summary>The running counts of one backfill.</summary>
 internal sealed class BackfillTally
 {
-    /// <summary>DESIGN.md: at most 100 errors listed; <see cref="BackfillSummary.ErrorCount"/> gives them all.</summary>
+    /// <summary>docs/contracts.md, "Backfill": at most 100 errors listed; <see cref="BackfillSummary.ErrorCount"/> gives them all.</summary>
     public const int MaxErrorsListed = 100;
 
     private readonly List<BackfillError> _errors = [];

@@ -3,7 +3,7 @@ using Ingest.Core.Admin.Dimensions;
 
 namespace Ingest.Core.Backfill;
 
-/// <summary>Finds in HubSpot's CRM what its webhooks never delivered (docs/operations.md, "Reconciliation").</summary>
+/// <summary>Finds in HubSpot's CRM what its webhooks never delivered (docs/contracts.md, "Reconciliation").</summary>
 public interface IHubSpotReconciler
 {
     /// <param name="from">First business date, inclusive.</param>

@@ -7,7 +7,7 @@ public sealed class CaptureOptions
 {
     public const string Section = "Capture";
 
-    /// <summary>How long a captured delivery stays invisible before the redrive may pick it up (DESIGN.md: within 30 s locally).</summary>
+    /// <summary>How long a captured delivery stays invisible before the redrive may pick it up (docs/contracts.md, "Local inspection routes": within 30 s on the local host).</summary>
     public TimeSpan RedriveDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a received delivery stays invisible while the redrive works on it.</summary>

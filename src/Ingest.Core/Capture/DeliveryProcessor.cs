@@ -24,7 +24,7 @@ public enum DeliveryVerdict
 public sealed record DeliveryResult(DeliveryVerdict Verdict, IngestOutcome Outcome, string? Reason = null);
 
 /// <summary>
-/// The delivery path after authentication (DESIGN.md I1, I2): classify → capture → process → release the capture.
+/// The delivery path after authentication (docs/contracts.md, I1 and I2): classify → capture → process → release the capture.
 /// Aloware never retries, so once captured a delivery is ours: a downstream fault, or processing past the deadline,
 /// answers <c>deferred</c> and the redrive finishes it; only a malformed body and a down capture store answer otherwise.
 /// </summary>

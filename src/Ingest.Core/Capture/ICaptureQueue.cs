@@ -7,7 +7,7 @@ namespace Ingest.Core.Capture;
 public sealed record CapturedDelivery(string MessageId, string PopReceipt, long DequeueCount, IngestEnvelope Envelope, string? StoredText = null);
 
 /// <summary>
-/// Durable capture (DESIGN.md I1): a countable delivery is stored before any downstream call, and deleted
+/// Durable capture (docs/contracts.md, I1): a countable delivery is stored before any downstream call, and deleted
 /// only once it is settled. A message stays invisible for the redrive delay after capture, and for the
 /// visibility timeout after each receive, so the redrive sees only deliveries whose handler gave up or died.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Ingest.Core.Configuration;
 
 /// <summary>
 /// Binds an options class from its configuration section (environment variables and local.settings.json
-/// Values, <c>__</c> for sections), lets the flat names DESIGN.md fixes override (<see cref="FlatSettingAttribute"/>),
+/// Values, <c>__</c> for sections), lets the flat names docs/contracts.md fixes override (<see cref="FlatSettingAttribute"/>),
 /// records it for <see cref="SettingsCatalog"/>, and validates at start.
 /// </summary>
 public static class SettingsBinding

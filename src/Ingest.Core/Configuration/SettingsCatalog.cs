@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Ingest.Core.Configuration;
 
-/// <summary>The property is set from a flat setting name DESIGN.md fixes (<c>ADMIN_HMAC_SECRET</c>), which overrides the section.</summary>
+/// <summary>The property is set from a flat setting name docs/contracts.md fixes (<c>ADMIN_HMAC_SECRET</c>), which overrides the section.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class FlatSettingAttribute(string name) : Attribute
 {

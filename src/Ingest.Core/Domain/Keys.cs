@@ -5,7 +5,7 @@ namespace Ingest.Core.Domain;
 /// <summary>The keys that join facts to dimensions and make a communication count once.</summary>
 public static class Keys
 {
-    /// <summary>The semantic ledger key and the fact's EventKey: never a hash of the body (DESIGN.md I3).</summary>
+    /// <summary>The semantic ledger key and the fact's EventKey: never a hash of the body (docs/contracts.md, I3).</summary>
     public static string EventKey(string source, MetricId metric, long communicationId)
         => string.Create(CultureInfo.InvariantCulture, $"{source}#{metric}#{communicationId}");
 

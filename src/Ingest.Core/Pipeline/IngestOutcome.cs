@@ -11,7 +11,7 @@ public enum IngestStatus
 }
 
 /// <summary>
-/// The counts the webhook answers with (DESIGN.md "Webhook answer"). <see cref="HeldElsewhere"/> counts facts
+/// The counts the webhook answers with (docs/contracts.md, "Webhook"). <see cref="HeldElsewhere"/> counts facts
 /// another worker holds in the ledger: until they land, the delivery's capture must not be released.
 /// </summary>
 public sealed record IngestOutcome(IngestStatus Status, int Facts, int Duplicates, int Gated, int Ignored, int HeldElsewhere = 0)

@@ -10,7 +10,7 @@ namespace Ingest.Core.Pipeline;
 /// <summary>A fact this request owns in the ledger until it completes or releases it.</summary>
 public readonly record struct ClaimedFact(FactEventRow Row, string OwnerToken);
 
-/// <summary>Claims, completes and releases facts in the two-phase ledger (DESIGN.md I3, I4).</summary>
+/// <summary>Claims, completes and releases facts in the two-phase ledger (docs/contracts.md, I3 and I4).</summary>
 public sealed class LedgerStep(ILedger ledger, TimeProvider clock, ILogger<LedgerStep> logger)
 {
     private static readonly ResiliencePropertyKey<string> EventKey = new("eventKey");
@@ -83,7 +83,7 @@ public sealed class LedgerStep(ILedger ledger, TimeProvider clock, ILogger<Ledge
     /// <summary>Delays between attempts to complete: the rows already landed, so a brief store fault must not cost a second copy.</summary>
     public static readonly TimeSpan[] CompleteRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
 
-    /// <exception cref="Exception">The store stayed down through every retry: the facts complete when redriven, or land twice after the lease (DESIGN.md I4).</exception>
+    /// <exception cref="Exception">The store stayed down through every retry: the facts complete when redriven, or land twice after the lease (docs/contracts.md, I4).</exception>
     public async Task CompleteAsync(IReadOnlyList<ClaimedFact> claimed, CancellationToken cancellationToken)
     {
         foreach (var fact in claimed)

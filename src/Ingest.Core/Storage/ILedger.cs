@@ -16,7 +16,7 @@ public enum ClaimStatus
 public sealed record LedgerClaim(ClaimStatus Status, string? OwnerToken, string? ExistingFingerprint);
 
 /// <summary>
-/// The two-phase idempotency ledger of DESIGN.md I4. Claim is a conditional put that succeeds when the
+/// The two-phase idempotency ledger (docs/contracts.md, I4). Claim is a conditional put that succeeds when the
 /// key is absent, expired, or held by a lapsed in-progress lease. Complete and release succeed only with
 /// the owner token, so a worker whose lease was taken over cannot touch the new owner's record.
 /// </summary>

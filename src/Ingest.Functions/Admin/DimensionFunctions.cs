@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Ingest.Functions.Admin;
 
-/// <summary>The signed clear-and-repopulate functions of DESIGN.md "Admin"; each answers an <see cref="AdminSummary"/>.</summary>
+/// <summary>The signed clear-and-repopulate functions (docs/contracts.md, "Admin bodies"); each answers an <see cref="AdminSummary"/>.</summary>
 public sealed class DimensionFunctions(AdminEndpoint endpoint, DimAgentSync agents, DimMetricSync metrics, DimMetricRollback rollback, DimDateSeed dates, DimShiftSync shifts)
 {
     [Function("AdminDimAgentSync")]

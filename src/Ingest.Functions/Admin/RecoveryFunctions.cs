@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Ingest.Functions.Admin;
 
-/// <summary>The signed functions of DESIGN.md "Contracts: know and recover": repair from the senders' records, and see who is gated.</summary>
+/// <summary>The signed functions of docs/contracts.md, "Recovery": repair from the senders' records, and see who is gated.</summary>
 public sealed class RecoveryFunctions(AdminEndpoint endpoint, AlowareBackfill backfill, QuarantineReport quarantine, IOptions<AdminOptions> options)
 {
     /// <summary>

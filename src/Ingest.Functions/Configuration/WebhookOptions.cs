@@ -2,7 +2,7 @@ using Ingest.Core.Configuration;
 
 namespace Ingest.Functions.Configuration;
 
-/// <summary>How webhook deliveries are accepted (section <c>Webhook</c>; the token's flat name is fixed by DESIGN.md).</summary>
+/// <summary>How webhook deliveries are accepted (section <c>Webhook</c>; the token's flat name is fixed by docs/contracts.md).</summary>
 public sealed class WebhookOptions
 {
     public const string Section = "Webhook";

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Ingest.Functions.Http;
 
-/// <summary>The webhook's answer, as DESIGN.md fixes it.</summary>
+/// <summary>The webhook's answer, as docs/contracts.md, "Webhook", fixes it.</summary>
 public sealed record WebhookAnswer(
     [property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status,
     [property: System.Text.Json.Serialization.JsonPropertyName("facts")] int Facts,

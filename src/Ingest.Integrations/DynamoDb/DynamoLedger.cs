@@ -8,7 +8,7 @@ using static Ingest.Integrations.DynamoDb.StateTable;
 namespace Ingest.Integrations.DynamoDb;
 
 /// <summary>
-/// The two-phase ledger on DynamoDB (DESIGN.md I4). Claim is one conditional PutItem that returns the old
+/// The two-phase ledger on DynamoDB (docs/contracts.md, I4). Claim is one conditional PutItem that returns the old
 /// item on a conflict (ReturnValuesOnConditionCheckFailure=ALL_OLD), so a conflict costs no second read.
 /// Complete and release are conditioned on the owner token. An expired record that TTL has not removed yet
 /// counts as absent, because TTL deletion can lag by days.

@@ -14,7 +14,7 @@ public sealed record TableSchema(string Name, IReadOnlyList<ColumnSchema> Column
 /// <summary>A many-to-one relationship from a fact column to a dimension's key.</summary>
 public sealed record RelationshipSchema(string Name, string FromTable, string FromColumn, string ToTable, string ToColumn);
 
-/// <summary>The push dataset (DESIGN.md "Data model"): tables, relationships and measures, defined once for the bootstrap and the tests.</summary>
+/// <summary>The push dataset (docs/architecture.md, "Power BI: the writer and the dataset"): tables, relationships and measures, defined once for the bootstrap and the tests.</summary>
 public static class PushSchema
 {
     private const string Int64 = "Int64";
@@ -23,7 +23,7 @@ public static class PushSchema
     private const string DateTime = "DateTime";
     private const string String = "String";
 
-    /// <summary>Counts use DISTINCTCOUNT of EventKey, so a row the crash window repeated counts once (DESIGN.md I3).</summary>
+    /// <summary>Counts use DISTINCTCOUNT of EventKey, so a row the crash window repeated counts once (docs/contracts.md, I3).</summary>
     private static IEnumerable<MeasureSchema> MetricMeasures() => Enum.GetNames<MetricId>().Select(metric => new MeasureSchema(
         $"{metric} Count",
         $"CALCULATE(DISTINCTCOUNT(FactEvent[EventKey]), FactEvent[MetricID] = \"{metric}\")"));

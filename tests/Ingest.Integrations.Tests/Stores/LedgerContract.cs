@@ -3,7 +3,7 @@ using Ingest.Core.Storage;
 
 namespace Ingest.Integrations.Tests.Stores;
 
-/// <summary>DESIGN.md I4, for every ledger: claim when absent, expired or lapsed; complete and release only with the owner token.</summary>
+/// <summary>docs/contracts.md, I4, for every ledger: claim when absent, expired or lapsed; complete and release only with the owner token.</summary>
 public abstract class LedgerContract(Func<Task<IStoreBackend>> backend) : StoreContract(backend)
 {
     private static readonly LedgerOptions Options = new() { LeaseDuration = TimeSpan.FromMinutes(10), Retention = TimeSpan.FromDays(35) };

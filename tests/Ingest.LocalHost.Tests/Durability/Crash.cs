@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Ingest.LocalHost.Tests.Durability;
 
-/// <summary>The four points of DESIGN.md's pipeline where a worker may die with work half done.</summary>
+/// <summary>The four points of the pipeline (docs/architecture.md, "The pipeline") where a worker may die with work half done.</summary>
 public enum CrashPoint
 {
     AfterCapture,

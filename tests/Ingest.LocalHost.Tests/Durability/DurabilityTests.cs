@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Ingest.LocalHost.Tests.Durability;
 
 /// <summary>
-/// DESIGN.md I1 and I2 on real sockets: Azurite for capture, DynamoDB Local for the ledger, the Power BI
+/// docs/contracts.md, I1 and I2, on real sockets: Azurite for capture, DynamoDB Local for the ledger, the Power BI
 /// emulator over HTTP. A corpus of over 1,000 realistic deliveries meets each fault; after recovery every
 /// countable event is in FactEvent exactly once, and nothing acknowledged is missing.
 /// </summary>
@@ -129,7 +129,7 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
 
     /// <summary>
     /// Only a worker that died between its POST and its ledger complete may land a fact again, with the same EventKey:
-    /// at most one extra copy per such death (DESIGN.md I3).
+    /// at most one extra copy per such death (docs/contracts.md, I3).
     /// </summary>
     private void AssertOneCopyPerDeathAfterPosting(List<string> keys, Crash crash)
     {

@@ -1,6 +1,6 @@
 namespace Ingest.Core.Adapters.Aloware;
 
-/// <summary>Aloware's numeric codes (DESIGN.md "Aloware facts"), undocumented by Aloware and measured by others.</summary>
+/// <summary>Aloware's numeric codes (docs/contracts.md, "Aloware"), undocumented by Aloware and measured by others.</summary>
 internal static class AlowareCodes
 {
     public const long TypeCall = 1;

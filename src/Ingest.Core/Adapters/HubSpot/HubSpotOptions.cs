@@ -2,7 +2,7 @@ using Ingest.Core.Configuration;
 
 namespace Ingest.Core.Adapters.HubSpot;
 
-/// <summary>HubSpot's webhooks and CRM API (section <c>HubSpot</c>; DESIGN.md fixes the flat names).</summary>
+/// <summary>HubSpot's webhooks and CRM API (section <c>HubSpot</c>; the flat names are fixed by docs/contracts.md, "Settings fixed by contract").</summary>
 public sealed class HubSpotOptions
 {
     public const string Section = "HubSpot";

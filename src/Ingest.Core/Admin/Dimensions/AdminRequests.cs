@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Ingest.Core.Admin.Dimensions;
 
-// The admin bodies exactly as DESIGN.md "Contracts" writes them.
+// The admin bodies exactly as docs/contracts.md, "Admin bodies", writes them.
 
 public sealed record DimAgentSyncRequest([property: JsonPropertyName("members")] IReadOnlyList<AgentMember>? Members);
 
