@@ -109,6 +109,46 @@ public sealed class HubSpotReconcileTests() : HubSpotHostTests(new() { ["Ledger:
     }
 
     [Fact]
+    public async Task ARunPastItsDeadlineSaysSoAndTheSameRangeSentAgainGetsFurtherUntilItFinishes()
+    {
+        foreach (var id in Enumerable.Range(1000, 230))
+        {
+            HubSpot.AddEmail(id, "11", "EMAIL", At.AddSeconds(id));
+        }
+
+        using var host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(HubSpot, new() { ["Ledger:Retention"] = "3650.00:00:00", ["Admin:RecoveryDeadline"] = "00:00:00.001" }));
+        var runs = new List<JsonElement>();
+        do
+        {
+            using var response = await host.SignedPostAsync(Path, new { from = "2026-11-26", to = "2026-11-26", dryRun = false });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            runs.Add(await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+        while (!runs[^1].GetProperty("finished").GetBoolean() && runs.Count < 5);
+
+        // A chunk of 100 emails a run: each run passes what the ones before counted and adds the next.
+        Assert.Equal([100, 100, 30], runs.Select(r => r.GetProperty("emails").GetProperty("added").GetInt32()));
+        Assert.Equal([0, 100, 200], runs.Select(r => r.GetProperty("emails").GetProperty("alreadyCounted").GetInt32()));
+        Assert.Contains("before the tickets were searched", runs[0].GetProperty("detail").GetString());
+        Assert.Contains("Send the same range again", runs[0].GetProperty("detail").GetString());
+        Assert.Equal(230, (await host.RowsAsync("FactEvent")).Length);
+    }
+
+    [Fact]
+    public async Task ASecondReconciliationWhileTheFirstRunsIs409()
+    {
+        var locks = Host.Services.GetRequiredService<Core.Storage.ITableLockStore>();
+        var held = await locks.TryAcquireAsync(Core.Backfill.FactRecovery.LockName("hubspot"), "a reconciliation by ops started at 2026-11-26T15:00:00Z", TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.True(held.Taken);
+
+        var (status, problem) = await ReconcileAsync("2026-11-26", "2026-11-26", dryRun: true);
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("recovery_running", problem.GetProperty("reason").GetString());
+        Assert.Contains("a reconciliation by ops started at 2026-11-26T15:00:00Z", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task ARangeBackwardsOrInTheFutureIs400NamingTheField()
     {
         var (backwards, problem) = await ReconcileAsync("2026-11-27", "2026-11-24");

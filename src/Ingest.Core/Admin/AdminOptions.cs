@@ -33,7 +33,7 @@ public sealed class AdminOptions
 
     /// <summary>
     /// How long a backfill or reconciliation counts before it stops between chunks and answers what it did, saying to run
-    /// it again: under the Functions front end's 230 s limit, so the answer always reaches the caller.
+    /// it again: under the Functions front end's 230 s limit, so the answer reaches the caller (docs/operations.md, "Long runs").
     /// </summary>
     public TimeSpan RecoveryDeadline { get; set; } = TimeSpan.FromSeconds(200);
 

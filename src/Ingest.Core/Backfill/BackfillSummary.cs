@@ -70,5 +70,11 @@ internal sealed class BackfillTally
     public BackfillSummary Summary(bool dryRun, RecoveryRun counted)
         => new(dryRun, Rows, Countable, counted.AlreadyCounted, counted.Added, counted.Gated, Ignored, [.. Unmatched], _errors, _errorCount,
             counted.InProgress, StoppedAfterLine is null, StoppedAfterLine,
-            StoppedAfterLine is { } line ? RecoveryAnswers.StoppedEarly($"after line {line} of the export", $"the same export with ?afterLine={line} (ingest-admin backfill aloware --after-line {line})") : null);
+            StoppedAfterLine is { } line ? RecoveryAnswers.StoppedEarly($"after line {line} of the export", NextCall(line, dryRun)) : null);
+
+    /// <summary>The call that counts the rest: a preview's next call previews too.</summary>
+    private static string NextCall(int line, bool dryRun)
+        => dryRun
+            ? $"the same export with ?dryRun=true&afterLine={line} (ingest-admin backfill aloware --dry-run --after-line {line})"
+            : $"the same export with ?afterLine={line} (ingest-admin backfill aloware --after-line {line})";
 }

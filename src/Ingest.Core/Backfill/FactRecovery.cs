@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ingest.Core.Admin;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Domain;
@@ -28,7 +29,7 @@ public sealed class FactRecovery(
         var deadline = options.Value.RecoveryDeadline;
         // The run stops at its deadline once the chunk in hand is counted: twice the deadline covers that chunk.
         var lease = deadline * 2;
-        var attempt = await locks.TryAcquireAsync(LockName(source), $"a {run} by {actor} started at {started:yyyy-MM-ddTHH:mm:ssZ}", lease, cancellationToken);
+        var attempt = await locks.TryAcquireAsync(LockName(source), string.Create(CultureInfo.InvariantCulture, $"a {run} by {actor} started at {started:yyyy-MM-ddTHH:mm:ssZ}"), lease, cancellationToken);
         if (!attempt.Taken)
         {
             throw new AdminConflictException("recovery_running",

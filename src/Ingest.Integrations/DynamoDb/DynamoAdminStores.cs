@@ -112,7 +112,7 @@ public sealed class DynamoTableLockStore(IAmazonDynamoDB dynamo, IOptions<Dynamo
         var owner = Guid.NewGuid().ToString("N");
         return DynamoErrors.TransientAsync("lock acquire", async () =>
         {
-            var take = await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, Key(Pk(table)), owner, clock.GetUtcNow(), lease, cancellationToken, holder);
+            var take = await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, Key(Pk(table)), owner, holder, clock.GetUtcNow(), lease, cancellationToken);
             return take.Taken ? new LockAttempt(owner, null) : new LockAttempt(null, take.HeldBy);
         }, cancellationToken);
     }
@@ -136,7 +136,7 @@ public sealed class DynamoPushBudget(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
             {
                 var slot = (first + i) % slots;
                 var token = PushSlots.Token(slot);
-                if ((await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, SlotKey(pool, slot), token, now, lease, cancellationToken)).Taken)
+                if ((await DynamoLease.TryTakeAsync(dynamo, options.Value.TableName, SlotKey(pool, slot), token, holder: null, now, lease, cancellationToken)).Taken)
                 {
                     return token;
                 }

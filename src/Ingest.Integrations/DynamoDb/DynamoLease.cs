@@ -13,7 +13,7 @@ internal static class DynamoLease
     /// <param name="holder">How the owner describes itself to those the lease turns away; kept with the item.</param>
     /// <returns>Not taken while another owner holds a live lease, with that owner's description.</returns>
     public static async Task<(bool Taken, string? HeldBy)> TryTakeAsync(
-        IAmazonDynamoDB dynamo, string table, Dictionary<string, AttributeValue> key, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken, string? holder = null)
+        IAmazonDynamoDB dynamo, string table, Dictionary<string, AttributeValue> key, string owner, string? holder, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         var item = new Dictionary<string, AttributeValue>(key)
         {

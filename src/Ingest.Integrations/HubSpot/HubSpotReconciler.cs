@@ -59,7 +59,7 @@ public sealed class HubSpotReconciler(
         var closedStages = (await client.TicketPipelinesAsync(cancellationToken)).SelectMany(p => p.Stages)
             .Where(s => string.Equals(s.Metadata?.GetValueOrDefault("ticketState"), "CLOSED", StringComparison.OrdinalIgnoreCase))
             .Select(s => s.Id).ToArray();
-        if (closedStages.Length > 0 && end > start)
+        if (closedStages.Length > 0 && end > start && !emailsStopped)
         {
             var closed = await search.FindAsync("tickets", [new("hs_pipeline_stage", "IN", Values: closedStages)], "closed_date", ["closed_date", "hs_pipeline_stage"], start, end, cancellationToken);
             (cases, casesStopped) = await CountAsync(lease, closed, o => new EnrichmentCandidate(HubSpotAdapter.SourceName, HubSpotAdapter.TicketKind, Id(o), o.Properties.GetValueOrDefault("hs_pipeline_stage"), Time(o, "closed_date") ?? start.UtcDateTime), rules, dryRun, cancellationToken);
@@ -67,7 +67,7 @@ public sealed class HubSpotReconciler(
 
         var (first, last) = (from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         return emailsStopped || casesStopped
-            ? new ReconcileSummary(dryRun, first, last, emails, cases, Finished: false, RecoveryAnswers.StoppedEarly("before counting every object found", "the same range again, or its days one at a time,"))
+            ? new ReconcileSummary(dryRun, first, last, emails, cases, Finished: false, RecoveryAnswers.StoppedEarly(emailsStopped ? "while counting emails, before the tickets were searched" : "while counting tickets", "the same range again, or its days one at a time,"))
             : new ReconcileSummary(dryRun, first, last, emails, cases);
     }
 
@@ -76,16 +76,19 @@ public sealed class HubSpotReconciler(
         RecoveryLease lease, IReadOnlyList<HubSpotObject> found, Func<HubSpotObject, EnrichmentCandidate> candidate, IReadOnlyList<ShiftRule> rules, bool dryRun, CancellationToken cancellationToken)
     {
         var counting = await recovery.StartAsync(lease, dryRun, cancellationToken);
-        foreach (var chunk in found.Chunk(HubSpotClient.MaxBatch))
+        var chunks = found.Chunk(HubSpotClient.MaxBatch).ToArray();
+        for (var i = 0; i < chunks.Length; i++)
         {
-            if (lease.OutOfTime)
+            var events = await _enricher.EnrichAsync(chunks[i].Select(candidate).ToArray(), cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var addedBefore = counting.Added;
+            await counting.CountAsync(events.Select(e => mapper.Map(e, rules, now)).ToArray(), cancellationToken);
+            // Only a chunk that added something ends a run past its deadline: the same range sent again passes what
+            // is counted (claims that find it completed, no POST) and adds at least one chunk more.
+            if (lease.OutOfTime && counting.Added > addedBefore && i < chunks.Length - 1)
             {
                 return (ReconcileCounts.Of(found.Count, counting), Stopped: true);
             }
-
-            var events = await _enricher.EnrichAsync(chunk.Select(candidate).ToArray(), cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
-            await counting.CountAsync(events.Select(e => mapper.Map(e, rules, now)).ToArray(), cancellationToken);
         }
 
         return (ReconcileCounts.Of(found.Count, counting), Stopped: false);

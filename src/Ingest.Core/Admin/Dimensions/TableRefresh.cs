@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public sealed class TableRefresh(ISinkTables tables, ITableLockStore locks, IOpt
         string table, Func<CancellationToken, Task<IReadOnlyList<TRow>>> rowsToAdd, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var held = await locks.TryAcquireAsync(table, $"a refresh of {table} started at {clock.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}", options.Value.TableLockLease, cancellationToken);
+        var held = await locks.TryAcquireAsync(table, string.Create(CultureInfo.InvariantCulture, $"a refresh of {table} started at {clock.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}"), options.Value.TableLockLease, cancellationToken);
         var owner = held.OwnerToken
             ?? throw new AdminConflictException("table_locked", $"Another run is updating {table} ({held.HeldBy}); try again when it has finished.");
         long deleted;
