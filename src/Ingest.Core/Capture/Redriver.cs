@@ -109,34 +109,72 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
     {
         var envelope = delivery.Envelope;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = envelope.Source, ["RequestId"] = envelope.RequestId });
-        var verdict = await AttemptAsync(envelope, delivery.DequeueCount, cancellationToken);
         try
         {
-            switch (verdict)
-            {
-                case RedriveVerdict.Settled:
-                    await queue.DeleteAsync(delivery, cancellationToken);
-                    return true;
-                case RedriveVerdict.Postpone:
-                    await queue.PostponeAsync(delivery, PostponeFor, cancellationToken);
-                    return false;
-                default:
-                    if (IsLastAttempt(delivery.DequeueCount))
-                    {
-                        await queue.MoveToPoisonAsync(delivery, cancellationToken);
-                        ReportPoisoned(envelope, delivery.DequeueCount);
-                    }
-
-                    return false;
-            }
+            return await ApplyAsync(envelope, delivery.DequeueCount, new QueuedDelivery(queue, delivery), cancellationToken) == RedriveVerdict.Settled;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The message is still on the queue and reappears after its invisibility: nothing is lost.
-            logger.LogWarning(e, "Could not act on the redrive of {RequestId} ({Verdict}); the capture stays", envelope.RequestId, verdict);
+            logger.LogWarning(e, "Could not act on the redrive of {RequestId}; the capture stays", envelope.RequestId);
             return false;
         }
     }
+
+    /// <summary>
+    /// The one redrive decision, for the local loop and the queue trigger alike: attempt the delivery, then settle,
+    /// postpone, or poison it on the last allowed failure; an earlier failure is left to <paramref name="capture"/>'s host.
+    /// </summary>
+    public async Task<RedriveVerdict> ApplyAsync(Core.Domain.IngestEnvelope envelope, long attempt, IRedrivenCapture capture, CancellationToken cancellationToken)
+    {
+        var verdict = await AttemptAsync(envelope, attempt, cancellationToken);
+        switch (verdict)
+        {
+            case RedriveVerdict.Settled:
+                await capture.SettleAsync(cancellationToken);
+                break;
+            case RedriveVerdict.Postpone:
+                await capture.PostponeAsync(PostponeFor, cancellationToken);
+                break;
+            case RedriveVerdict.Failed when IsLastAttempt(attempt):
+                await capture.PoisonAsync(cancellationToken);
+                ReportPoisoned(envelope, attempt);
+                break;
+            default:
+                await capture.FailedAsync(envelope, attempt);
+                break;
+        }
+
+        return verdict;
+    }
+
+    /// <summary>A delivery received by the local loop: the queue itself settles, postpones and poisons it.</summary>
+    private sealed class QueuedDelivery(ICaptureQueue queue, CapturedDelivery delivery) : IRedrivenCapture
+    {
+        public Task SettleAsync(CancellationToken cancellationToken) => queue.DeleteAsync(delivery, cancellationToken);
+
+        public Task PostponeAsync(TimeSpan delay, CancellationToken cancellationToken) => queue.PostponeAsync(delivery, delay, cancellationToken);
+
+        public Task PoisonAsync(CancellationToken cancellationToken) => queue.MoveToPoisonAsync(delivery, cancellationToken);
+
+        /// <summary>Nothing to do: the message reappears after its invisibility, one attempt spent.</summary>
+        public Task FailedAsync(Core.Domain.IngestEnvelope envelope, long attempt) => Task.CompletedTask;
+    }
+}
+
+/// <summary>The host's hold on one captured delivery being redriven: what settling, postponing, poisoning and failing it mean there.</summary>
+public interface IRedrivenCapture
+{
+    Task SettleAsync(CancellationToken cancellationToken);
+
+    /// <summary>Makes it visible again after <paramref name="delay"/> with a fresh attempt count.</summary>
+    Task PostponeAsync(TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>Keeps it in the poison queue until an admin replays it.</summary>
+    Task PoisonAsync(CancellationToken cancellationToken);
+
+    /// <summary>A failed attempt with attempts left: the host tries again later.</summary>
+    Task FailedAsync(Core.Domain.IngestEnvelope envelope, long attempt);
 }
 
 /// <summary>What one redrive attempt decided for its delivery.</summary>

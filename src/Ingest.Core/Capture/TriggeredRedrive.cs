@@ -61,20 +61,18 @@ public sealed class TriggeredRedrive(ITriggeredCaptures captures, Redriver redri
             return;
         }
 
-        switch (await redriver.AttemptAsync(envelope, dequeueCount, cancellationToken))
-        {
-            case RedriveVerdict.Settled:
-                await captures.ForgetBodyAsync(messageText);
-                return;
-            case RedriveVerdict.Postpone:
-                await captures.PostponeAsync(messageText, redriver.PostponeFor, cancellationToken);
-                return;
-            case RedriveVerdict.Failed when redriver.IsLastAttempt(dequeueCount):
-                await captures.PoisonAsync(messageText, cancellationToken);
-                redriver.ReportPoisoned(envelope, dequeueCount);
-                return;
-            case RedriveVerdict.Failed:
-                throw new RedriveFailedException(envelope.RequestId, dequeueCount);
-        }
+        await redriver.ApplyAsync(envelope, dequeueCount, new TriggeredCapture(captures, messageText), cancellationToken);
+    }
+
+    /// <summary>A message the host handed over: the host deletes it when the function returns and retries it when it throws.</summary>
+    private sealed class TriggeredCapture(ITriggeredCaptures captures, string messageText) : IRedrivenCapture
+    {
+        public Task SettleAsync(CancellationToken cancellationToken) => captures.ForgetBodyAsync(messageText);
+
+        public Task PostponeAsync(TimeSpan delay, CancellationToken cancellationToken) => captures.PostponeAsync(messageText, delay, cancellationToken);
+
+        public Task PoisonAsync(CancellationToken cancellationToken) => captures.PoisonAsync(messageText, cancellationToken);
+
+        public Task FailedAsync(IngestEnvelope envelope, long attempt) => throw new RedriveFailedException(envelope.RequestId, attempt);
     }
 }
