@@ -32,7 +32,6 @@ public static class LoadRun
             ["PowerBi:BaseUrl"] = "http://powerbi.embedded/",
             ["PowerBi:WorkspaceId"] = "load",
             ["PowerBi:Authentication"] = "None",
-            ["PowerBi:Writer:Mode"] = options.WriterMode,
             ["LocalHost:EmbeddedPowerBi"] = "true",
             ["Logging:Level"] = "Error",
         };
@@ -41,7 +40,9 @@ public static class LoadRun
             settings[key] = value;
         }
 
-        await using var app = Ingest.LocalHost.Program.Build(["--urls", "http://127.0.0.1:0"], settings);
+        // The naive writer is the load tool's own: the product has only the coalescing one.
+        Action<IServiceCollection>? naive = options.WriterMode == "Direct" ? services => services.AddSingleton<Ingest.Core.Storage.IFactSink, NaiveFactSink>() : null;
+        await using var app = Ingest.LocalHost.Program.Build(["--urls", "http://127.0.0.1:0"], settings, naive);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

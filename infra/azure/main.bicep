@@ -344,7 +344,6 @@ var appSettings = [
   { name: 'PowerBi__TenantId', value: powerBiTenantId }
   { name: 'PowerBi__ClientId', value: powerBiClientId }
   { name: 'PowerBi__ClientSecret', value: secretRef(vault.name, 'powerbi-client-secret') }
-  { name: 'PowerBi__Writer__Mode', value: 'Coalescing' }
   { name: 'PowerBi__Writer__FlushWindow', value: '00:00:00.250' }
   { name: 'PowerBi__Writer__MaxRowsPerPost', value: '10000' }
   { name: 'PowerBi__Writer__MaxBytesPerPost', value: '8388608' }

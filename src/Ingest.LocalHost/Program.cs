@@ -14,7 +14,8 @@ public sealed class Program
     }
 
     /// <summary>The whole local host, ready to start: also used by the load tool to run it in process.</summary>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Registrations that replace the host's own (the load tool's naive writer, for comparison).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (settings is not null)
@@ -23,6 +24,7 @@ public sealed class Program
         }
 
         builder.AddLocalHost();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.Services.ValidateSettings();
         app.MapHttpFunctions(typeof(WebhookFunction).Assembly);

@@ -87,7 +87,7 @@ public class SettingsValidationTests
     [InlineData("ADMIN_HMAC_SECRET", "short", "ADMIN_HMAC_SECRET")]
     [InlineData("ADMIN_IP_ALLOWLIST", "10.0.0.0/40", "ADMIN_IP_ALLOWLIST")]
     [InlineData("Capture:Backend", "Kafka", "Capture__Backend")]
-    [InlineData("PowerBi:Writer:Mode", "Fast", "PowerBi__Writer__Mode")]
+    [InlineData("PowerBi:Writer:MaxRowsPerPost", "20000", "PowerBi__Writer__MaxRowsPerPost")]
     [InlineData("Logging:Level", "Chatty", "Logging__Level")]
     [InlineData("HUBSPOT_CLIENT_SECRET", "a-secret", "HUBSPOT_WEBHOOK_URL")]
     [InlineData("Metrics:EmailsSource", "gmail", "Metrics__EmailsSource")]

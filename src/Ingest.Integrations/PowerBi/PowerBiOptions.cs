@@ -35,9 +35,6 @@ public sealed class PowerBiOptions
 /// <summary>The FactEvent writer (section <c>PowerBi:Writer</c>). Defaults are Power BI's documented limits per dataset.</summary>
 public sealed class PowerBiWriterOptions
 {
-    /// <summary>Coalescing (one POST per flush) or Direct (one POST per delivery: the naive design, kept for comparison).</summary>
-    public string Mode { get; set; } = "Coalescing";
-
     /// <summary>How long the writer waits for more rows after the first one arrives before it posts.</summary>
     public TimeSpan FlushWindow { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -120,11 +117,6 @@ internal sealed class PowerBiRules(IEnumerable<PowerBiServedInProcess> inProcess
 
     private static IEnumerable<string> Writer(PowerBiWriterOptions w)
     {
-        if (w.Mode is not ("Coalescing" or "Direct"))
-        {
-            yield return "PowerBi__Writer__Mode must be Coalescing or Direct.";
-        }
-
         if (w.MaxRowsPerPost is < 1 or > 10_000)
         {
             yield return "PowerBi__Writer__MaxRowsPerPost must be between 1 and 10000.";

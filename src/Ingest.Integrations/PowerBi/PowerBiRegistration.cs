@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
 using Ingest.Core.Configuration;
-using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -14,8 +13,8 @@ namespace Ingest.Integrations.PowerBi;
 public static class PowerBiRegistration
 {
     /// <summary>
-    /// Power BI over REST: the dataset, the dimension tables, and the FactEvent writer chosen by
-    /// <c>PowerBi__Writer__Mode</c>. Two named clients share one transport; the FactEvent one adds the
+    /// Power BI over REST: the dataset, the dimension tables, and the coalescing FactEvent writer.
+    /// Two named clients share one transport; the FactEvent one adds the
     /// writer's resilience and the push limits (<see cref="PowerBiResilience"/>).
     /// </summary>
     public static IServiceCollection AddPowerBi(this IServiceCollection services, IConfiguration configuration)
@@ -54,18 +53,12 @@ public static class PowerBiRegistration
         services.AddSingleton<PushLimiter>();
         // One process's budget unless DynamoDB shares one between instances (registered before this).
         services.TryAddSingleton<IPushBudget, InMemoryPushBudget>();
-        services.AddSingleton(sp => new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), sp.GetRequiredService<PushLimiter>(), sp.GetRequiredService<IPushBudget>()));
+        services.AddSingleton<PowerBiTables>();
         services.AddSingleton<ISinkTables>(sp => sp.GetRequiredService<PowerBiTables>());
         services.AddSingleton<CoalescingFactWriter>();
         services.AddSingleton<ISinkAvailability>(sp => sp.GetRequiredService<PowerBiCircuit>());
-        var direct = options.Writer.Mode == "Direct";
-        services.AddSingleton<IFactSink>(sp => direct
-            ? new DirectFactSink(new PowerBiTables(sp.GetRequiredService<PowerBiRestClient>(), sp.GetRequiredService<DatasetBootstrap>(), limiter: null, sp.GetRequiredService<IPushBudget>()))
-            : sp.GetRequiredService<CoalescingFactWriter>());
-        if (!direct)
-        {
-            services.AddSingleton<IWriterStats>(sp => sp.GetRequiredService<CoalescingFactWriter>());
-        }
+        services.AddSingleton<IFactSink>(sp => sp.GetRequiredService<CoalescingFactWriter>());
+        services.AddSingleton<IWriterStats>(sp => sp.GetRequiredService<CoalescingFactWriter>());
 
         services.AddDependencyCheck<PowerBiProbe>(PowerBiProbe.Name, optional: true);
         return services;

@@ -83,14 +83,11 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
-    /// <param name="withinLimits">Wait for a turn within the push limits first (false only for the naive writer the load tool measures).</param>
-    public async Task AddRowsAsync<TRow>(string datasetId, string table, IReadOnlyList<TRow> rows, bool withinLimits, CancellationToken cancellationToken)
+    /// <summary>Adds rows, each request waiting its turn within the push limits (<see cref="PushLimitHandler"/>).</summary>
+    public async Task AddRowsAsync<TRow>(string datasetId, string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, RowsPath(datasetId, table)) { Content = JsonContent.Create(new RowsDto<TRow>(rows), options: RowJson) };
-        if (withinLimits)
-        {
-            request.Options.Set(PushRequest.Rows, rows.Count);
-        }
+        request.Options.Set(PushRequest.Rows, rows.Count);
 
         using var response = await Http.SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);

@@ -8,8 +8,7 @@ namespace Ingest.Integrations.PowerBi;
 /// (<see cref="PushLimitHandler"/>). A replace is the push API's delete then add, with the rows this app added
 /// counted in the shared budget's store, since the push API cannot count a table's rows.
 /// </summary>
-/// <remarks>Without a limiter it is the naive writer that the load tool compares against: it will be throttled.</remarks>
-public sealed class PowerBiTables(PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter? limiter, IPushBudget counters) : ISinkTables
+public sealed class PowerBiTables(PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IPushBudget counters) : ISinkTables
 {
     public const int MaxRowsPerPost = 10_000;
 
@@ -32,14 +31,14 @@ public sealed class PowerBiTables(PowerBiRestClient client, DatasetBootstrap dat
         var datasetId = await dataset.GetDatasetIdAsync(cancellationToken);
         foreach (var chunk in rows.Chunk(MaxRowsPerPost))
         {
-            await client.AddRowsAsync(datasetId, table, chunk, withinLimits: limiter is not null, cancellationToken);
+            await client.AddRowsAsync(datasetId, table, chunk, cancellationToken);
         }
     }
 
     public async Task DeleteRowsAsync(string table, CancellationToken cancellationToken)
     {
         await client.DeleteRowsAsync(await dataset.GetDatasetIdAsync(cancellationToken), table, cancellationToken);
-        if (limiter is not null && table == TableNames.FactEvent)
+        if (table == TableNames.FactEvent)
         {
             await limiter.FactEventClearedAsync(cancellationToken);
         }

@@ -28,30 +28,6 @@ public sealed class CoalescingFactWriterTests(Xunit.Abstractions.ITestOutputHelp
     }
 
     [Fact]
-    public async Task OnePostPerEventIsThrottledAtTheSameLoad()
-    {
-        var clock = new SteppedClock();
-        await using var server = await clock.StartEmulatorAsync();
-        await using var rig = new WriterRig(server.BaseAddress, clock, new InMemoryPushBudget(), new() { ["PowerBi:Writer:Mode"] = "Direct" });
-        var naive = rig.Sink;
-        Assert.IsType<Core.Pipeline.DirectFactSink>(naive);
-
-        var posted = await WriterRig.OfferAsync(clock, 20, 15, async id =>
-        {
-            try
-            {
-                await naive.PostAsync([WriterRig.Row(id)], CancellationToken.None);
-            }
-            catch (PowerBiException)
-            {
-            }
-        });
-        await clock.RunAsync(Task.WhenAll(posted));
-
-        Assert.True(server.Emulator.Stats()[TableNames.FactEvent].Throttled > 0);
-    }
-
-    [Fact]
     public async Task HonoursRetryAfterAndLandsTheRows()
     {
         var clock = new SteppedClock();

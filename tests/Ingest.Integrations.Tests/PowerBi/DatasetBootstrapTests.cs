@@ -40,7 +40,7 @@ public sealed class DatasetBootstrapTests : IAsyncLifetime
     {
         var old = PushSchema.Tables.Select(t => t.Name == TableNames.DimShift ? t with { Columns = t.Columns.Where(c => c.Name != "SortOrder").ToArray() } : t).ToArray();
         var existing = await Client.CreateDatasetAsync("Ingest", old, PushSchema.Relationships, "None", CancellationToken.None);
-        await Client.AddRowsAsync(existing.Id, TableNames.DimShift, [new { ShiftID = "DAY", Name = "Day" }], withinLimits: true, CancellationToken.None);
+        await Client.AddRowsAsync(existing.Id, TableNames.DimShift, [new { ShiftID = "DAY", Name = "Day" }], CancellationToken.None);
 
         var id = await _rig.Bootstrap.GetDatasetIdAsync(CancellationToken.None);
 
