@@ -67,7 +67,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
         if (SinkRefuses)
         {
             // An attempt could only fail: come back once the sink takes rows again (PostponeFor).
-            logger.LogInformation("Power BI's circuit is open; delivery {RequestId} is postponed for {PostponeFor}, not attempted", envelope.RequestId, PostponeFor);
+            logger.LogInformation("The sink refuses every write for now; delivery {RequestId} is postponed for {PostponeFor}, not attempted", envelope.RequestId, PostponeFor);
             return RedriveVerdict.Postpone;
         }
 
@@ -115,8 +115,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The message is still on the queue and reappears after its invisibility: nothing is lost.
-            logger.LogWarning(e, "Could not act on the redrive of {RequestId}; the capture stays", envelope.RequestId);
+            // Logged with its verdict by ApplyAsync; the message is still on the queue and reappears after its invisibility.
             return false;
         }
     }
@@ -128,6 +127,21 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
     public async Task<RedriveVerdict> ApplyAsync(Core.Domain.IngestEnvelope envelope, long attempt, IRedrivenCapture capture, CancellationToken cancellationToken)
     {
         var verdict = await AttemptAsync(envelope, attempt, cancellationToken);
+        try
+        {
+            await ActOnAsync(verdict, envelope, attempt, capture, cancellationToken);
+        }
+        catch (Exception e) when (e is not RedriveFailedException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            logger.LogWarning(e, "Could not act on the redrive of {RequestId} ({Verdict}); the capture stays", envelope.RequestId, verdict);
+            throw;
+        }
+
+        return verdict;
+    }
+
+    private async Task ActOnAsync(RedriveVerdict verdict, Core.Domain.IngestEnvelope envelope, long attempt, IRedrivenCapture capture, CancellationToken cancellationToken)
+    {
         switch (verdict)
         {
             case RedriveVerdict.Settled:
@@ -144,8 +158,6 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
                 await capture.FailedAsync(envelope, attempt);
                 break;
         }
-
-        return verdict;
     }
 
     /// <summary>A delivery received by the local loop: the queue itself settles, postpones and poisons it.</summary>

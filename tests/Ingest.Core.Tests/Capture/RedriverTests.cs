@@ -1,6 +1,7 @@
 using Ingest.Core.Capture;
 using Ingest.Core.Tests.Pipeline;
 using Microsoft.Extensions.Options;
+using Moq;
 
 namespace Ingest.Core.Tests.Capture;
 
@@ -52,6 +53,38 @@ public class RedriverTests
 
         Assert.Equal(0, _queue.Count);
         Assert.Equal("aloware#TEXTS#5", Assert.Single(_h.Facts).EventKey);
+    }
+
+    private const string Text = """{"event":"x","body":{"id":5,"type":2,"user_id":9}}""";
+
+    [Fact]
+    public async Task ASettleThatFailsIsThrownToTheHostWhichKeepsTheCapture()
+    {
+        await _h.SeedRosterAsync(9);
+        var capture = new Mock<IRedrivenCapture>();
+        capture.Setup(c => c.SettleAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new IOException("the queue went away"));
+
+        await Assert.ThrowsAsync<IOException>(() => _h.Redriver(_queue).ApplyAsync(PipelineHarness.Envelope(Text), 1, capture.Object, CancellationToken.None));
+
+        capture.Verify(c => c.PostponeAsync(It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never());
+        capture.Verify(c => c.PoisonAsync(It.IsAny<CancellationToken>()), Times.Never());
+    }
+
+    [Theory]
+    [InlineData(4, false)]
+    [InlineData(5, true)]
+    public async Task AFailedAttemptIsLeftToTheHostUntilTheLastWhichIsPoisoned(long attempt, bool poisoned)
+    {
+        await _h.SeedRosterAsync(9);
+        _h.Sink.Fault = new InvalidOperationException("the rows themselves were refused");
+        var capture = new Mock<IRedrivenCapture>();
+
+        var verdict = await _h.Redriver(_queue, maxDequeueCount: 5).ApplyAsync(PipelineHarness.Envelope(Text), attempt, capture.Object, CancellationToken.None);
+
+        Assert.Equal(RedriveVerdict.Failed, verdict);
+        capture.Verify(c => c.PoisonAsync(It.IsAny<CancellationToken>()), poisoned ? Times.Once() : Times.Never());
+        capture.Verify(c => c.FailedAsync(It.IsAny<Core.Domain.IngestEnvelope>(), attempt), poisoned ? Times.Never() : Times.Once());
+        Assert.Equal(poisoned ? 1 : 0, _h.Meters.Sum("ingest.poisoned"));
     }
 
     [Fact]
