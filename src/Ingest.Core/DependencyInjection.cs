@@ -1,7 +1,5 @@
-using Ingest.Core.Adapters;
 using Ingest.Core.Admin;
 using Ingest.Core.Admin.Dimensions;
-using Ingest.Core.Adapters.Aloware;
 using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Backfill;
 using Ingest.Core.Capture;
@@ -31,16 +29,6 @@ public static class DependencyInjection
         services.AddIngestMetrics();
         services.AddSingleton(sp => BusinessCalendar.ForZoneId(sp.GetRequiredService<IOptions<BusinessTimeOptions>>().Value.TimeZone));
 
-        // Which source counts EMAILS decides what each adapter counts; HubSpot is served only when configured.
-        var hubSpot = SettingsBinding.Read<HubSpotOptions>(configuration, HubSpotOptions.Section);
-        var hubSpotCountsEmails = SettingsBinding.Read<MetricsOptions>(configuration, MetricsOptions.Section).HubSpotCountsEmails(hubSpot);
-        services.AddSingleton<IIngestAdapter>(new AlowareAdapter(countEmails: !hubSpotCountsEmails));
-        if (hubSpot.Configured)
-        {
-            services.AddSingleton<IIngestAdapter>(new HubSpotAdapter(countEmails: hubSpotCountsEmails));
-        }
-
-        services.AddSingleton<HubSpotSignature>();
         services.AddSingleton<FactMapper>();
         services.AddSingleton<RosterGate>();
         services.AddSingleton<LedgerStep>();

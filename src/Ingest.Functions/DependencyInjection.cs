@@ -28,7 +28,6 @@ public static class DependencyInjection
 
         services.AddCore(configuration);
         services.AddIntegrations(configuration);
-        services.AddSingleton<WebhookAuthenticator>();
         services.AddSingleton<WebhookRequestReader>();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<Admin.AdminHttp>();

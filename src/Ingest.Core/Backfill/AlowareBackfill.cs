@@ -19,7 +19,7 @@ public sealed class AlowareBackfill(
     FactRecovery recovery,
     FactMapper mapper,
     IShiftRuleStore shifts,
-    IEnumerable<IIngestAdapter> adapters,
+    AlowareAdapter adapter,
     IOptions<AlowareExportOptions> export,
     IOptions<BusinessTimeOptions> businessTime,
     IOptions<LedgerOptions> ledgerOptions,
@@ -31,7 +31,7 @@ public sealed class AlowareBackfill(
     /// <summary>Lines counted per pass through the pipeline: large enough to fill POSTs, small enough to bound memory.</summary>
     internal const int ChunkSize = 500;
 
-    private readonly bool _countEmails = adapters.OfType<AlowareAdapter>().Single().CountsEmails;
+    private readonly bool _countEmails = adapter.CountsEmails;
 
     /// <param name="dryRun">Read, gate and look the ledger up, but write nothing; <c>added</c> says what would be.</param>
     /// <param name="afterLine">Lines up to this one are skipped: a run that reached its deadline said where it stopped (0: none).</param>

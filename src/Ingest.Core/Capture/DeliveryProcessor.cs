@@ -31,8 +31,6 @@ public sealed record DeliveryResult(DeliveryVerdict Verdict, IngestOutcome Outco
 public sealed class DeliveryProcessor(
     IngestPipeline pipeline, ICaptureQueue capture, IngestMetrics metrics, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<DeliveryProcessor> logger)
 {
-    public bool Accepts(string source) => pipeline.Accepts(source);
-
     /// <param name="processingDeadline">How long the caller may wait for the facts to land before the answer is <c>deferred</c>.</param>
     /// <param name="started">When the request arrived (<see cref="Stopwatch.GetTimestamp"/>): the duration reported covers reading and authenticating it too.</param>
     public async Task<DeliveryResult> AcceptAsync(IngestEnvelope envelope, TimeSpan processingDeadline, long started, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Ingest.Core.Pipeline;
 /// Processing is safe to repeat: the ledger makes a redelivered envelope count once.
 /// </summary>
 public sealed class IngestPipeline(
-    IEnumerable<IIngestAdapter> adapters,
+    IEnumerable<IWebhookSource> sources,
     IEnumerable<IEventEnricher> enrichers,
     FactMapper mapper,
     RosterGate gate,
@@ -25,17 +25,15 @@ public sealed class IngestPipeline(
     IngestMetrics metrics,
     ILogger<IngestPipeline> logger)
 {
-    private readonly Dictionary<string, IIngestAdapter> _adapters =
-        adapters.ToDictionary(a => a.Source, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IWebhookSource> _sources =
+        sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
 
     private readonly Dictionary<string, IEventEnricher> _enrichers =
         enrichers.ToDictionary(e => e.Source, StringComparer.OrdinalIgnoreCase);
 
-    public bool Accepts(string source) => _adapters.ContainsKey(source);
-
     public AdapterResult Classify(IngestEnvelope envelope)
     {
-        var result = _adapters[envelope.Source].Adapt(envelope);
+        var result = _sources[envelope.Source].Classify(envelope);
         if (result.Verdict == AdapterVerdict.Ignored)
         {
             // The request's one summary line says it was ignored; the reason is detail, unless the event is new to us.

@@ -2,15 +2,10 @@ using Ingest.Core.Configuration;
 
 namespace Ingest.Functions.Configuration;
 
-/// <summary>How webhook deliveries are accepted (section <c>Webhook</c>; the token's flat name is fixed by docs/contracts.md).</summary>
+/// <summary>How webhook deliveries are read and answered, whatever their source (section <c>Webhook</c>; each source's credential is its own).</summary>
 public sealed class WebhookOptions
 {
     public const string Section = "Webhook";
-    public const string AlowareTokenName = "ALOWARE_WEBHOOK_TOKEN";
-
-    /// <summary>The static credential configured in Aloware's webhook form, as Bearer token or Basic password.</summary>
-    [FlatSetting(AlowareTokenName)]
-    public string AlowareToken { get; set; } = string.Empty;
 
     /// <summary>Bodies above this are refused with 413. Aloware's deliveries are a few KB.</summary>
     public int MaxBodyBytes { get; set; } = 256 * 1024;
@@ -26,11 +21,6 @@ internal sealed class WebhookRules : SettingsRules<WebhookOptions>
 {
     protected override IEnumerable<string> Broken(WebhookOptions o)
     {
-        if (string.IsNullOrWhiteSpace(o.AlowareToken))
-        {
-            yield return $"{WebhookOptions.AlowareTokenName} must be set: the credential Aloware's webhook form sends.";
-        }
-
         if (o.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
         {
             yield return "Webhook__MaxBodyBytes must be between 1024 and 16777216.";

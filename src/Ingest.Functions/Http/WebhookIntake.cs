@@ -1,4 +1,4 @@
-using Ingest.Core.Capture;
+using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 using Ingest.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -12,17 +12,20 @@ namespace Ingest.Functions.Http;
 /// and the signature after (401, logged and counted with its reason only), the body read within its limits (413/415/400).
 /// </summary>
 public sealed class WebhookIntake(
-    WebhookAuthenticator authenticator, WebhookRequestReader reader, DeliveryProcessor deliveries, IngestMetrics metrics, ILogger<WebhookIntake> logger)
+    IEnumerable<IWebhookSource> sources, WebhookRequestReader reader, IngestMetrics metrics, ILogger<WebhookIntake> logger)
 {
+    private readonly Dictionary<string, IWebhookSource> _sources = sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+
     /// <returns>The envelope, or the problem+json that answers the request instead.</returns>
     public async Task<(IngestEnvelope? Envelope, IActionResult? Problem)> ReadAsync(HttpRequest request, string source, CancellationToken cancellationToken)
     {
-        if (!deliveries.Accepts(source))
+        if (!_sources.TryGetValue(source, out var sender))
         {
             return (null, Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"No webhook source named '{source}'.", "source"));
         }
 
-        if (authenticator.CheckBeforeReading(source, request) is { } reason)
+        var head = new WebhookRequestHead(request.Method, name => request.Headers[name].FirstOrDefault());
+        if (sender.CheckBeforeBody(head) is { } reason)
         {
             return (null, Refuse(source, reason));
         }
@@ -33,7 +36,7 @@ public sealed class WebhookIntake(
             return (null, problem);
         }
 
-        return authenticator.CheckAfterReading(source, request, envelope!.Body.Span) is { } signatureReason
+        return sender.CheckAfterBody(head, envelope!.Body.Span) is { } signatureReason
             ? (null, Refuse(source, signatureReason))
             : (envelope, null);
     }

@@ -1,3 +1,6 @@
+using Ingest.Core.Adapters;
+using Ingest.Core.Adapters.Aloware;
+using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -8,9 +11,15 @@ namespace Ingest.Integrations.Aloware;
 
 public static class AlowareRegistration
 {
-    /// <summary>Aloware's REST API for the DimAgent sync: a typed client with the standard resilience handler.</summary>
+    /// <summary>
+    /// Aloware, the whole source: its webhook (credential and adapter, counting EMAILS unless HubSpot does) and its
+    /// REST API for the DimAgent sync, a typed client with the standard resilience handler.
+    /// </summary>
     public static IServiceCollection AddAloware(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSettings<AlowareWebhookOptions, AlowareWebhookRules>(configuration, AlowareWebhookOptions.Section);
+        services.AddSingleton(new AlowareAdapter(countEmails: !MetricsOptions.HubSpotCountsEmails(configuration)));
+        services.AddSingleton<IWebhookSource, AlowareSource>();
         services.AddSettings<AlowareOptions, AlowareRules>(configuration, AlowareOptions.Section);
         services.AddHttpClient<AlowareUsersClient>((sp, http) =>
         {

@@ -18,7 +18,7 @@ public sealed class HubSpotReconciler(
     HubSpotSearch search,
     HubSpotClient client,
     IEnumerable<IEventEnricher> enrichers,
-    IEnumerable<IIngestAdapter> adapters,
+    HubSpotAdapter adapter,
     FactMapper mapper,
     IShiftRuleStore shifts,
     FactRecovery recovery,
@@ -32,7 +32,7 @@ public sealed class HubSpotReconciler(
     private static readonly TimeSpan SearchLag = TimeSpan.FromMinutes(5);
 
     private readonly IEventEnricher _enricher = enrichers.Single(e => e.Source == HubSpotAdapter.SourceName);
-    private readonly bool _countEmails = adapters.OfType<HubSpotAdapter>().Single().CountsEmails;
+    private readonly bool _countEmails = adapter.CountsEmails;
 
     public Task<ReconcileSummary> ReconcileAsync(DateOnly from, DateOnly to, bool dryRun, string actor, byte[] payload, CancellationToken cancellationToken)
         => run.ExecuteAsync(AuditTable, actor, payload, keepPayload: true, () => RunAsync(from, to, dryRun, actor, cancellationToken),

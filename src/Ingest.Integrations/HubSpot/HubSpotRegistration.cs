@@ -11,7 +11,8 @@ namespace Ingest.Integrations.HubSpot;
 public static class HubSpotRegistration
 {
     /// <summary>
-    /// HubSpot's CRM API and the enricher that settles HubSpot candidates, when HubSpot is configured
+    /// HubSpot, the whole source, when it is configured: its webhook (signature and adapter), its CRM API and the
+    /// enricher that settles HubSpot candidates, and its reconciliation
     /// (<c>HUBSPOT_CLIENT_SECRET</c>): a typed client with the private-app token, the standard resilience
     /// handler (retries 429 after Retry-After, and 5xx) and, per attempt, this instance's request budget.
     /// </summary>
@@ -22,6 +23,9 @@ public static class HubSpotRegistration
             return services;
         }
 
+        services.AddSingleton(new HubSpotAdapter(countEmails: MetricsOptions.HubSpotCountsEmails(configuration)));
+        services.AddSingleton<HubSpotSignature>();
+        services.AddSingleton<IWebhookSource, HubSpotSource>();
         services.AddSingleton(sp => new HubSpotRequestBudget(sp.GetRequiredService<IOptions<HubSpotOptions>>().Value.MaxRequestsPer10Seconds));
         var client = services.AddHttpClient<HubSpotClient>((sp, http) =>
         {

@@ -119,12 +119,4 @@ public class IngestPipelineTests
         Assert.False(outcome.IsSettled);
         Assert.Empty(_h.Facts);
     }
-
-    [Fact]
-    public void AcceptsOnlyKnownSources()
-    {
-        Assert.True(_h.Pipeline.Accepts("aloware"));
-        Assert.True(_h.Pipeline.Accepts("Aloware"));
-        Assert.False(_h.Pipeline.Accepts("zendesk"));
-    }
 }

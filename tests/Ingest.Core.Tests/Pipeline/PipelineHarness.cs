@@ -53,7 +53,7 @@ internal sealed class PipelineHarness
             .Returns(Task.CompletedTask);
         Sink = new SwitchableSink(new DirectFactSink(Tables.Object));
         Pipeline = new IngestPipeline(
-            [new AlowareAdapter()],
+            [new AlowareSource(new AlowareAdapter(), Options.Create(new AlowareWebhookOptions { AlowareToken = "t" }))],
             [],
             new FactMapper(BusinessCalendar.ForZoneId("America/New_York")),
             new RosterGate(Roster, Quarantine, NullLogger<RosterGate>.Instance),

@@ -9,7 +9,7 @@ namespace Ingest.Functions.Tests.Http;
 
 public class WebhookRequestReaderTests
 {
-    private readonly WebhookRequestReader _reader = new(Options.Create(new WebhookOptions { AlowareToken = "t", MaxBodyBytes = 1024 }), TimeProvider.System);
+    private readonly WebhookRequestReader _reader = new(Options.Create(new WebhookOptions { MaxBodyBytes = 1024 }), TimeProvider.System);
 
     private async Task<(Core.Domain.IngestEnvelope? Envelope, IActionResult? Problem)> ReadAsync(string? contentType, byte[] body, bool sendLength = true)
     {

@@ -50,6 +50,10 @@ public sealed class MetricsOptions
 
     public bool HubSpotCountsEmails(HubSpotOptions hubSpot)
         => string.IsNullOrWhiteSpace(EmailsSource) ? hubSpot.Configured : string.Equals(EmailsSource, "hubspot", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Read at registration, where each source's adapter is built counting EMAILS or not.</summary>
+    public static bool HubSpotCountsEmails(Microsoft.Extensions.Configuration.IConfiguration configuration)
+        => SettingsBinding.Read<MetricsOptions>(configuration, Section).HubSpotCountsEmails(SettingsBinding.Read<HubSpotOptions>(configuration, HubSpotOptions.Section));
 }
 
 internal sealed class HubSpotRules : SettingsRules<HubSpotOptions>
