@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Ingest.Integrations.PowerBi;
 using Ingest.Core.Domain;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Telemetry;
@@ -42,11 +43,12 @@ public sealed partial class MonitoringAgreementTests
     private static IEnumerable<string> Quoted(Match match)
         => match.Groups.Values.Skip(1).Where(g => g.Success).SelectMany(g => g.Value.Split(',')).Select(v => v.Trim().Trim('"')).Where(v => v.Length > 0);
 
-    /// <summary>What <see cref="IngestMetrics"/> emits when every one of its recordings happens: names, tag keys, status values.</summary>
+    /// <summary>What <see cref="IngestMetrics"/> and <see cref="PowerBiMetrics"/> emit when every one of their recordings happens: names, tag keys, status values.</summary>
     private static (HashSet<string> Names, HashSet<string> Tags, HashSet<string> Statuses) Emitted()
     {
         using var services = new ServiceCollection().AddIngestMetrics().BuildServiceProvider();
         var metrics = services.GetRequiredService<IngestMetrics>();
+        var powerBi = new PowerBiMetrics(services.GetRequiredService<IMeterFactory>());
         var ours = services.GetRequiredService<IMeterFactory>();
         var (names, tags, statuses) = (new HashSet<string>(), new HashSet<string>(), new HashSet<string>());
         using var listener = new MeterListener();
@@ -94,10 +96,10 @@ public sealed partial class MonitoringAgreementTests
         metrics.CaptureUnavailable("aloware");
         metrics.Poisoned("aloware");
         metrics.ReconcileFailed("hubspot");
-        metrics.Posted(10, TimeSpan.FromMilliseconds(300));
-        metrics.Retried(throttled: true);
-        metrics.CircuitOpened();
-        metrics.ObserveCircuit(() => true);
+        powerBi.Posted(10, TimeSpan.FromMilliseconds(300));
+        powerBi.Retried(throttled: true);
+        powerBi.CircuitOpened();
+        powerBi.ObserveCircuit(() => true);
         listener.RecordObservableInstruments();
         return (names, tags, statuses);
     }

@@ -73,7 +73,7 @@ public sealed class MonitoringCircuitAlertTests
     {
         var clock = new FakeTimeProvider(Start);
         using var services = new ServiceCollection().AddIngestMetrics().BuildServiceProvider();
-        var metrics = services.GetRequiredService<IngestMetrics>();
+        var metrics = new PowerBiMetrics(services.GetRequiredService<IMeterFactory>());
         var circuit = new PowerBiCircuit(clock, metrics);
         var ours = services.GetRequiredService<IMeterFactory>();
 

@@ -1,6 +1,6 @@
 namespace Ingest.Core.Domain;
 
-/// <summary>The push dataset's tables, named once.</summary>
+/// <summary>The dashboard's tables, named once, whatever the sink.</summary>
 public static class TableNames
 {
     public const string FactEvent = "FactEvent";

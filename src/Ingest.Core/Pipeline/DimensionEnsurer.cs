@@ -17,7 +17,7 @@ namespace Ingest.Core.Pipeline;
 /// </summary>
 public sealed class DimensionEnsurer(IDimRegistry registry, ISinkTables tables, DimDateSeed repair, IOptions<LedgerOptions> ledger, TimeProvider clock, ILogger<DimensionEnsurer> logger)
 {
-    /// <exception cref="DimensionsUnavailableException">Power BI or the registry could not take the rows now: the delivery waits, like any outage.</exception>
+    /// <exception cref="DimensionsUnavailableException">The sink or the registry could not take the rows now: the delivery waits, like any outage.</exception>
     public async Task EnsureAsync(DimHints hints, CancellationToken cancellationToken)
     {
         try
@@ -128,5 +128,5 @@ public sealed class DimensionEnsurer(IDimRegistry registry, ISinkTables tables, 
     });
 }
 
-/// <summary>A dimension table could not be brought up to date for now (Power BI failing, a rebuild holding it): the delivery waits, like any outage.</summary>
+/// <summary>A dimension table could not be brought up to date for now (the sink failing, a rebuild holding it): the delivery waits, like any outage.</summary>
 public sealed class DimensionsUnavailableException(string message, Exception inner) : TransientFaultException(message, inner);

@@ -66,7 +66,7 @@ public sealed class IngestPipeline(
     {
         var (unique, batchDuplicates) = BatchDeduplicator.Deduplicate(rows);
         var (allowed, gated) = await gate.ApplyAsync(unique, cancellationToken);
-        // Before the claims: however long DimDate takes (a rebuild, the push limits), no claim waits on it.
+        // Before the claims: however long DimDate takes (a rebuild, the sink's limits), no claim waits on it.
         await dimensions.EnsureAsync(DimHints.From(allowed), cancellationToken);
         var (claimed, ledgerDuplicates, heldElsewhere) = await ledger.ClaimAsync(allowed, cancellationToken);
         var duplicates = batchDuplicates + ledgerDuplicates + heldElsewhere;

@@ -3,7 +3,7 @@ namespace Ingest.Core.Storage;
 /// <summary>
 /// A write the sink answered with a failure. <see cref="MayHaveLanded"/> tells whether the rows could
 /// still have been stored (a server error or gateway timeout) or surely were not (a refusal, throttling, unavailable).
-/// A push that got no answer at all may have landed too.
+/// A write that got no answer at all may have landed too.
 /// </summary>
 public abstract class SinkFailedException(string message, Exception? inner = null) : Exception(message, inner)
 {

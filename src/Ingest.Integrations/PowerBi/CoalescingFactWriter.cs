@@ -2,7 +2,6 @@ using System.Text.Json;
 using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
-using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +22,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private readonly PushLimiter _limiter;
     private readonly TimeProvider _clock;
     private readonly ILogger<CoalescingFactWriter> _logger;
-    private readonly IngestMetrics _metrics;
+    private readonly PowerBiMetrics _metrics;
     private readonly FactQueue _queue;
     private readonly Lock _startGate = new();
     private readonly SemaphoreSlim _wake = new(0);
@@ -34,7 +33,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
 
     public CoalescingFactWriter(
         PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, PowerBiCircuit circuit, IOptions<PowerBiOptions> options, TimeProvider clock,
-        IngestMetrics metrics, ILogger<CoalescingFactWriter> logger, IOptions<LedgerOptions>? ledger = null)
+        PowerBiMetrics metrics, ILogger<CoalescingFactWriter> logger, IOptions<LedgerOptions>? ledger = null)
     {
         (_options, _circuit, _limiter, _clock, _metrics, _logger) = (options.Value.Writer, circuit, limiter, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);

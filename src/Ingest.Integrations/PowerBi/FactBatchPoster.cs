@@ -1,6 +1,5 @@
 using System.Net;
 using Ingest.Core.Storage;
-using Ingest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Ingest.Integrations.PowerBi;
@@ -11,7 +10,7 @@ namespace Ingest.Integrations.PowerBi;
 /// refuses (400/413) is halved until the callers whose rows it refuses are alone, and the rest land.
 /// </summary>
 internal sealed class FactBatchPoster(
-    PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IngestMetrics metrics, TimeProvider clock, ILogger logger, TimeSpan maxWait)
+    PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, PowerBiMetrics metrics, TimeProvider clock, ILogger logger, TimeSpan maxWait)
 {
     /// <param name="postSlotHeld">The writer took this batch's first POST slot before taking the batch.</param>
     public async Task SendAsync(FactSubmission[] batch, bool postSlotHeld, CancellationToken stopping)

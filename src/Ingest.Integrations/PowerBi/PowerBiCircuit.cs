@@ -1,5 +1,4 @@
 using Ingest.Core.Storage;
-using Ingest.Core.Telemetry;
 
 namespace Ingest.Integrations.PowerBi;
 
@@ -10,10 +9,10 @@ namespace Ingest.Integrations.PowerBi;
 public sealed class PowerBiCircuit : ISinkAvailability
 {
     private readonly TimeProvider _clock;
-    private readonly IngestMetrics _metrics;
+    private readonly PowerBiMetrics _metrics;
     private long _openUntilTicks;
 
-    public PowerBiCircuit(TimeProvider clock, IngestMetrics metrics)
+    public PowerBiCircuit(TimeProvider clock, PowerBiMetrics metrics)
     {
         _clock = clock;
         _metrics = metrics;

@@ -20,6 +20,7 @@ public static class PowerBiRegistration
     public static IServiceCollection AddPowerBi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIngestMetrics();
+        services.TryAddSingleton<PowerBiMetrics>();
         services.AddSettings<PowerBiOptions, PowerBiRules>(configuration, PowerBiOptions.Section);
         var options = SettingsBinding.Read<PowerBiOptions>(configuration, PowerBiOptions.Section);
         var authenticate = options.Authentication != "None";

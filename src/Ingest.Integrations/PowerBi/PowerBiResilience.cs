@@ -1,6 +1,5 @@
 using System.Net;
 using Ingest.Core.Storage;
-using Ingest.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
@@ -28,7 +27,7 @@ public static class PowerBiResilience
     {
         var writer = services.GetRequiredService<IOptions<PowerBiOptions>>().Value.Writer;
         var circuit = services.GetRequiredService<PowerBiCircuit>();
-        var metrics = services.GetRequiredService<IngestMetrics>();
+        var metrics = services.GetRequiredService<PowerBiMetrics>();
         var clock = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PowerBiResilience));
 

@@ -83,7 +83,7 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         Assert.Equal(2, _powerBi.Requests);
         // Not before Retry-After; and on the fake clock (the system clock would have let it run for ages of fake time).
         Assert.InRange(waited, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
-        Assert.Equal(1, _services.GetRequiredService<Core.Telemetry.IngestMetrics>().Totals().Throttled);
+        Assert.Equal(1, _services.GetRequiredService<PowerBiMetrics>().Totals().Throttled);
     }
 
     [Fact]

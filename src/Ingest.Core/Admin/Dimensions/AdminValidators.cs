@@ -7,7 +7,7 @@ namespace Ingest.Core.Admin.Dimensions;
 /// <summary>Parsing shared by the validators and the services, so what validates is exactly what is applied.</summary>
 public static class AdminFormats
 {
-    /// <summary>Power BI's longest string value.</summary>
+    /// <summary>The longest text a dimension column takes (the push API's limit, the strictest sink's).</summary>
     public const int MaxText = 4000;
 
     public static readonly IReadOnlyDictionary<string, DayOfWeek> Days = new Dictionary<string, DayOfWeek>(StringComparer.OrdinalIgnoreCase)
