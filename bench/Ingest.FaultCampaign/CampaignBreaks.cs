@@ -8,6 +8,9 @@ public sealed partial class Campaign
     /// <summary>The hosts' longest processing deadline the settings allow, past the bound the verdict holds them to.</summary>
     private const string SlowSinkProcessingDeadline = "00:01:40";
 
+    /// <summary>A third of it is how long the writer goes on starting attempts at a POST: 2 minutes, past that deadline.</summary>
+    private const string SlowSinkLease = "00:06:00";
+
     // Every POST held past the writer's 30 s answer timeout, from 20 s into the load for two minutes.
     private static readonly TimeSpan SlowSinkLatency = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SlowSinkFrom = TimeSpan.FromSeconds(20);
@@ -20,6 +23,7 @@ public sealed partial class Campaign
         if (options.Break == CampaignBreak.SlowSink)
         {
             settings[ProductBounds.ProcessingDeadlineSetting] = SlowSinkProcessingDeadline;
+            settings["Ledger__LeaseDuration"] = SlowSinkLease;
         }
 
         if (options.Break == CampaignBreak.RefusingHost && host == options.Hosts - 1)

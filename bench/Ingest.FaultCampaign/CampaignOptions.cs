@@ -5,7 +5,7 @@ public enum CampaignBreak
 {
     None,
 
-    /// <summary>Power BI holds every POST for a while and the hosts keep a request past the product's processing deadline: rule (a).</summary>
+    /// <summary>Power BI holds every POST for a while and the hosts keep a request past the product's processing deadline, no host killed: rule (a).</summary>
     SlowSink,
 
     /// <summary>One host's capture store setting names a port nothing listens on, while the campaign's store is up: rule (b).</summary>
