@@ -11,7 +11,13 @@ public sealed class AppProcess(string project, int port, IReadOnlyDictionary<str
 {
     // Health probes each dependency for up to 5 s: a start under a fault answers slowly, not never.
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _unexpectedExits = new();
     private Process? _process;
+    private Process? _ready;
+    private volatile bool _killing;
+
+    /// <summary>Each time the process ended without the campaign killing it (a crash, or a signal from outside), with its exit code.</summary>
+    public IReadOnlyCollection<string> UnexpectedExits => _unexpectedExits;
 
     public Uri Address { get; } = new($"http://127.0.0.1:{port}/");
 
@@ -48,13 +54,25 @@ public sealed class AppProcess(string project, int port, IReadOnlyDictionary<str
             }
 
             var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+            _killing = false;
             _process = ExternalTool.StartOrExplain(start);
+            var started = _process;
+            started.EnableRaisingEvents = true;
+            started.Exited += (_, _) =>
+            {
+                // Before it was ready, an exit is a failed start (a port still held), which StartAsync retries.
+                if (!_killing && ReferenceEquals(Volatile.Read(ref _ready), started))
+                {
+                    _unexpectedExits.Enqueue($"{Name} exited with code {started.ExitCode} at {DateTime.UtcNow:HH:mm:ss} UTC");
+                }
+            };
             _process.OutputDataReceived += (_, e) => Write(log, e.Data);
             _process.ErrorDataReceived += (_, e) => Write(log, e.Data);
             _process.BeginOutputReadLine();
             _process.BeginErrorReadLine();
             if (await WaitReadyAsync(timeout))
             {
+                Volatile.Write(ref _ready, started);
                 return;
             }
 
@@ -108,6 +126,7 @@ public sealed class AppProcess(string project, int port, IReadOnlyDictionary<str
     /// <summary>SIGKILL: no finally block, no shutdown hook, nothing tidied up.</summary>
     public async Task KillAsync()
     {
+        _killing = true;
         if (_process is { HasExited: false } process)
         {
             process.Kill(entireProcessTree: true);

@@ -1,5 +1,20 @@
 namespace Ingest.FaultCampaign;
 
+/// <summary>A run made to break one verdict rule, to show that rule can fail (docs/benchmarks.md).</summary>
+public enum CampaignBreak
+{
+    None,
+
+    /// <summary>Power BI holds every POST for a while and the hosts keep a request past the product's processing deadline, no host killed: rule (a).</summary>
+    SlowSink,
+
+    /// <summary>One host's capture store setting names a port nothing listens on, while the campaign's store is up: rule (b).</summary>
+    RefusingHost,
+
+    /// <summary>After the drain, a copy of a landed row is posted straight to the emulator: rule (c).</summary>
+    Duplicate,
+}
+
 /// <summary>What a campaign run does: how many hosts, how long, how much traffic, and the seed that fixes its faults.</summary>
 public sealed record CampaignOptions
 {
@@ -17,6 +32,8 @@ public sealed record CampaignOptions
     /// <summary>Where the hosts' logs go; a temporary folder when not given.</summary>
     public string? LogFolder { get; init; }
 
+    public CampaignBreak Break { get; init; } = CampaignBreak.None;
+
     public static CampaignOptions Parse(string[] args)
     {
         var options = new CampaignOptions();
@@ -32,7 +49,8 @@ public sealed record CampaignOptions
                 "--rate" => options with { FactsPerSecond = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--lease" => options with { LeaseDuration = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--logs" => options with { LogFolder = value },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --hosts N --minutes M --drain-minutes M --seed S --rate F --lease hh:mm:ss --logs DIR"),
+                "--break" => options with { Break = ParseBreak(value) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --hosts N --minutes M --drain-minutes M --seed S --rate F --lease hh:mm:ss --logs DIR --break slow-sink|refusing-host|duplicate"),
             };
         }
 
@@ -43,4 +61,12 @@ public sealed record CampaignOptions
 
         return options;
     }
+
+    private static CampaignBreak ParseBreak(string value) => value switch
+    {
+        "slow-sink" => CampaignBreak.SlowSink,
+        "refusing-host" => CampaignBreak.RefusingHost,
+        "duplicate" => CampaignBreak.Duplicate,
+        _ => throw new ArgumentException($"--break {value}: expected slow-sink, refusing-host or duplicate."),
+    };
 }

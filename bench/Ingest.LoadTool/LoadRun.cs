@@ -10,12 +10,17 @@ using Ingest.Testing;
 namespace Ingest.LoadTool;
 
 /// <param name="FaultEvery">When set (soak mode), a random Power BI fault is injected this often during the run.</param>
-public sealed record LoadOptions(double FactsPerSecond, int Seconds, double CallShare, string WriterMode, TimeSpan Drain, IReadOnlyDictionary<string, string?> ExtraSettings, TimeSpan? FaultEvery = null);
+/// <param name="Warmup">Offered before the <paramref name="Seconds"/> counted: left out of every rate, percentile, POST count and CPU figure (its facts must still land).</param>
+/// <param name="Neighbours">The emulator processes beside the app, whose CPU time is reported per counted delivery.</param>
+public sealed record LoadOptions(
+    double FactsPerSecond, int Seconds, double CallShare, string WriterMode, TimeSpan Drain, IReadOnlyDictionary<string, string?> ExtraSettings,
+    TimeSpan? FaultEvery = null, TimeSpan Warmup = default, IReadOnlyDictionary<string, Process>? Neighbours = null);
 
+/// <param name="CpuMsPerDelivery">Milliseconds of CPU per counted delivery, from the warm-up's end to the last answer, by process.</param>
 public sealed record LoadResult(
     string WriterMode, int Offered, int Answered, int Deferred, int Errors, double OfferedPerSecond, double AcceptedPerSecond,
     double P50Ms, double P95Ms, double P99Ms, long Posts, long Throttled, double PostsPerSecond, double RowsPerPost,
-    int ExpectedFacts, int Landed, int DuplicateRows, int Missing, double Seconds);
+    int ExpectedFacts, int Landed, int DuplicateRows, int Missing, double Seconds, IReadOnlyDictionary<string, double> CpuMsPerDelivery);
 
 /// <summary>Starts the local host on a loopback port, offers the corpus open-loop at its schedule, then counts what landed.</summary>
 public static class LoadRun
@@ -51,21 +56,36 @@ public static class LoadRun
             BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(120),
         };
-        var corpus = Corpus.Build(options.FactsPerSecond, options.Seconds, options.CallShare, firstId: 90_000_000);
+        var warmup = options.Warmup.TotalSeconds;
+        var corpus = Corpus.Build(options.FactsPerSecond, (int)Math.Ceiling(warmup) + options.Seconds, options.CallShare, firstId: 90_000_000);
+        var counted = corpus.Count(d => d.At >= warmup);
+        var emulator = app.Services.GetRequiredService<Ingest.PowerBiEmulator.PushEmulator>();
         using var faults = new CancellationTokenSource();
         var injecting = options.FaultEvery is { } every
-            ? InjectFaultsAsync(app.Services.GetRequiredService<Ingest.PowerBiEmulator.PushEmulator>(), every, faults.Token)
+            ? InjectFaultsAsync(emulator, every, faults.Token)
             : Task.CompletedTask;
         var latencies = new List<double>(corpus.Count);
         int deferred = 0, errors = 0;
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(corpus.Count);
+        CpuMeter? cpu = null;
+        var before = new Ingest.PowerBiEmulator.TableStats(0, 0, 0, 0);
+        var countedFrom = 0.0;
         foreach (var delivery in corpus)
         {
             var due = TimeSpan.FromSeconds(delivery.At) - clock.Elapsed;
             if (due > TimeSpan.FromMilliseconds(1))
             {
                 await Task.Delay(due);
+            }
+
+            var isCounted = delivery.At >= warmup;
+            if (isCounted && cpu is null)
+            {
+                // The warm-up ends: JIT, connection pools, the dataset and tables are behind; count from here.
+                cpu = CpuMeter.Start(options.Neighbours ?? new Dictionary<string, Process>());
+                before = FactStats(emulator);
+                countedFrom = clock.Elapsed.TotalSeconds;
             }
 
             inFlight.Add(Task.Run(async () =>
@@ -77,6 +97,11 @@ public static class LoadRun
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
                     using var response = await http.SendAsync(request);
                     var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                    if (!isCounted)
+                    {
+                        return;
+                    }
+
                     lock (latencies)
                     {
                         latencies.Add(elapsed);
@@ -91,34 +116,42 @@ public static class LoadRun
                         Interlocked.Increment(ref errors);
                     }
                 }
-                catch (Exception)
+                catch (Exception) when (isCounted)
                 {
                     Interlocked.Increment(ref errors);
+                }
+                catch (Exception)
+                {
+                    // A warm-up delivery's failure is not counted; its fact still has to land.
                 }
             }));
         }
 
-        var offeredFor = clock.Elapsed.TotalSeconds;
+        var offeredFor = clock.Elapsed.TotalSeconds - countedFrom;
         await faults.CancelAsync();
         var injected = await injecting.ContinueWith(_ => 0, TaskScheduler.Default);
-        app.Services.GetRequiredService<Ingest.PowerBiEmulator.PushEmulator>().InjectFault(0, 0);
+        emulator.InjectFault(0, 0);
         await Task.WhenAll(inFlight);
-        var answeredFor = clock.Elapsed.TotalSeconds;
+        var answeredFor = clock.Elapsed.TotalSeconds - countedFrom;
+        // Up to the last answer: the drain below reads FactEvent whole every second, which is the tool's cost, not the app's.
+        var cpuMs = cpu!.PerDelivery(counted);
         var expected = corpus.Where(d => d.ExpectedEventKey is not null).Select(d => d.ExpectedEventKey!).ToHashSet();
         var landed = await WaitForFactsAsync(http, expected.Count, options.Drain);
-        var stats = await http.GetFromJsonAsync<JsonElement>("/local/stats");
-        var fact = stats.GetProperty("tables").GetProperty("FactEvent");
+        var fact = FactStats(emulator);
         await app.StopAsync();
 
         latencies.Sort();
-        var posts = fact.GetProperty("posts").GetInt64();
-        var rows = fact.GetProperty("rows").GetInt64();
+        var posts = fact.Posts - before.Posts;
+        var rows = fact.Rows - before.Rows;
         return new LoadResult(
-            options.WriterMode, corpus.Count, latencies.Count, deferred, errors, corpus.Count / offeredFor, latencies.Count / answeredFor,
+            options.WriterMode, counted, latencies.Count, deferred, errors, counted / offeredFor, latencies.Count / answeredFor,
             Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
-            posts, fact.GetProperty("throttled").GetInt64(), posts / answeredFor, posts == 0 ? 0 : (double)rows / posts,
-            expected.Count, landed.Count(expected.Contains), landed.Count - landed.Distinct().Count(), expected.Count(k => !landed.Contains(k)), answeredFor);
+            posts, fact.Throttled - before.Throttled, posts / answeredFor, posts == 0 ? 0 : (double)rows / posts,
+            expected.Count, landed.Count(expected.Contains), landed.Count - landed.Distinct().Count(), expected.Count(k => !landed.Contains(k)), answeredFor, cpuMs);
     }
+
+    private static Ingest.PowerBiEmulator.TableStats FactStats(Ingest.PowerBiEmulator.PushEmulator emulator)
+        => emulator.Stats().GetValueOrDefault("FactEvent") ?? new Ingest.PowerBiEmulator.TableStats(0, 0, 0, 0);
 
     /// <summary>Soak faults: now and then, Power BI answers 503 or 429 to a random number of POSTs.</summary>
     private static async Task InjectFaultsAsync(Ingest.PowerBiEmulator.PushEmulator emulator, TimeSpan every, CancellationToken stop)

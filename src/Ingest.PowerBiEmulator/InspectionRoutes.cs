@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Routing;
 namespace Ingest.PowerBiEmulator;
 
 /// <summary>
-/// The <c>/local</c> inspection routes of docs/contracts.md (tables, stats, faults), served the same by the local host
+/// The <c>/local</c> inspection routes of docs/contracts.md (tables, stats, faults) and latency (docs/deployment.md), served the same by the local host
 /// over its embedded emulator and by the standalone emulator; never by the Functions app.
 /// </summary>
 public static class InspectionRoutes
 {
     public sealed record FaultRequest(int? Status, int Count);
+
+    public sealed record LatencyRequest(int Milliseconds);
 
     public static IEndpointRouteBuilder MapInspectionRoutes(this IEndpointRouteBuilder endpoints, Func<HttpContext, PushEmulator> emulatorOf)
     {
@@ -47,6 +49,28 @@ public static class InspectionRoutes
 
             emulatorOf(context).InjectFault(fault.Status ?? 0, fault.Count);
             return Results.Json(new { status = fault.Status, count = fault.Count });
+        });
+
+        // A slow Power BI for a process that cannot reach the emulator object: every POST rows held this long, 0 clears.
+        local.MapPost("/latency", async (HttpContext context) =>
+        {
+            LatencyRequest? latency;
+            try
+            {
+                latency = await context.Request.ReadFromJsonAsync<LatencyRequest>(JsonSerializerOptions.Web);
+            }
+            catch (JsonException e)
+            {
+                return Results.Problem(e.Message, statusCode: 400, title: "Malformed JSON");
+            }
+
+            if (latency is null || latency.Milliseconds < 0)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["milliseconds"] = ["milliseconds must be 0 or more."] });
+            }
+
+            emulatorOf(context).SetLatency(TimeSpan.FromMilliseconds(latency.Milliseconds));
+            return Results.Json(new { milliseconds = latency.Milliseconds });
         });
 
         return endpoints;

