@@ -28,14 +28,10 @@ public static class InspectionRoutes
 
         local.MapPost("/faults", async (HttpContext context) =>
         {
-            FaultRequest? fault;
-            try
+            var (fault, malformed) = await ReadAsync<FaultRequest>(context);
+            if (malformed is not null)
             {
-                fault = await context.Request.ReadFromJsonAsync<FaultRequest>(JsonSerializerOptions.Web);
-            }
-            catch (JsonException e)
-            {
-                return Results.Problem(e.Message, statusCode: 400, title: "Malformed JSON");
+                return malformed;
             }
 
             if (fault is null || fault.Count < 0 || (fault.Count > 0 && fault.Status is not (>= 400 and <= 599)))
@@ -54,14 +50,10 @@ public static class InspectionRoutes
         // A slow Power BI for a process that cannot reach the emulator object: every POST rows held this long, 0 clears.
         local.MapPost("/latency", async (HttpContext context) =>
         {
-            LatencyRequest? latency;
-            try
+            var (latency, malformed) = await ReadAsync<LatencyRequest>(context);
+            if (malformed is not null)
             {
-                latency = await context.Request.ReadFromJsonAsync<LatencyRequest>(JsonSerializerOptions.Web);
-            }
-            catch (JsonException e)
-            {
-                return Results.Problem(e.Message, statusCode: 400, title: "Malformed JSON");
+                return malformed;
             }
 
             if (latency is null || latency.Milliseconds < 0)
@@ -74,5 +66,18 @@ public static class InspectionRoutes
         });
 
         return endpoints;
+    }
+
+    /// <summary>The request's JSON body, or a 400 problem when it is not JSON.</summary>
+    private static async Task<(T? Body, IResult? Malformed)> ReadAsync<T>(HttpContext context)
+    {
+        try
+        {
+            return (await context.Request.ReadFromJsonAsync<T>(JsonSerializerOptions.Web), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, Results.Problem(e.Message, statusCode: 400, title: "Malformed JSON"));
+        }
     }
 }
