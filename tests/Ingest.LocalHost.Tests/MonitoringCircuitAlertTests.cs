@@ -3,6 +3,8 @@ using System.Xml;
 using Ingest.Core.Telemetry;
 using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ingest.LocalHost.Tests;
@@ -74,7 +76,9 @@ public sealed class MonitoringCircuitAlertTests
         var clock = new FakeTimeProvider(Start);
         using var services = new ServiceCollection().AddIngestMetrics().BuildServiceProvider();
         var metrics = new PowerBiMetrics(services.GetRequiredService<IMeterFactory>());
-        var circuit = new PowerBiCircuit(clock, metrics);
+        // One failed POST opens it here, so each move below is one open (or one landing that closes it).
+        var writer = new PowerBiOptions { Writer = { BreakerFailures = 1, BreakerOpenFor = openFor } };
+        var circuit = new PowerBiCircuit(Options.Create(writer), clock, metrics, NullLogger<PowerBiCircuit>.Instance);
         var ours = services.GetRequiredService<IMeterFactory>();
 
         var rows = new List<Row>();
@@ -113,11 +117,11 @@ public sealed class MonitoringCircuitAlertTests
                 pending.Dequeue();
                 if (move.Opens)
                 {
-                    circuit.Opened(openFor);
+                    circuit.Failed();
                 }
                 else
                 {
-                    circuit.Closed();
+                    circuit.Landed();
                 }
             }
 

@@ -12,14 +12,14 @@ namespace Ingest.Integrations.PowerBi;
 /// full, or a short window after its first row), at most <see cref="PowerBiWriterOptions.MaxPendingPosts"/> batches
 /// in flight. Each caller awaits the batch holding its rows, so the ledger completes only what landed; a full
 /// queue refuses at once rather than growing without bound. Sending a batch, and isolating a caller whose rows
-/// Power BI refuses, is <see cref="FactBatchPoster"/>'s; retries, the push limits and the breaker are the HTTP client's.
+/// Power BI refuses, is <see cref="FactBatchPoster"/>'s; retries, the push limits and the breaker are <see cref="PushPolicy"/>'s.
 /// </summary>
 public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDisposable
 {
     private readonly PowerBiWriterOptions _options;
     private readonly PowerBiCircuit _circuit;
     private readonly FactBatchPoster _poster;
-    private readonly PushLimiter _limiter;
+    private readonly PushPolicy _push;
     private readonly TimeProvider _clock;
     private readonly ILogger<CoalescingFactWriter> _logger;
     private readonly PowerBiMetrics _metrics;
@@ -32,10 +32,10 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private Task? _flusher;
 
     public CoalescingFactWriter(
-        PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, PowerBiCircuit circuit, IOptions<PowerBiOptions> options, TimeProvider clock,
+        PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, PushPolicy push, PowerBiCircuit circuit, IOptions<PowerBiOptions> options, TimeProvider clock,
         PowerBiMetrics metrics, ILogger<CoalescingFactWriter> logger, IOptions<LedgerOptions>? ledger = null)
     {
-        (_options, _circuit, _limiter, _clock, _metrics, _logger) = (options.Value.Writer, circuit, limiter, clock, metrics, logger);
+        (_options, _circuit, _push, _clock, _metrics, _logger) = (options.Value.Writer, circuit, push, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
         _queue = new FactQueue(_options);
         _maxWait = PowerBiRestClient.FactRowsMaxWait(ledger);
@@ -49,10 +49,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
             return;
         }
 
-        if (_circuit.IsOpen)
-        {
-            throw new PowerBiUnavailableException($"Power BI's circuit is open after {_options.BreakerFailures} failed POSTs; not calling it until {_circuit.OpenUntil:O}.");
-        }
+        _circuit.ThrowIfOpen();
 
         var submissions = rows.Chunk(_options.MaxRowsPerPost)
             .Select(chunk => new FactSubmission(chunk.Select(r => JsonSerializer.SerializeToUtf8Bytes(r)).ToArray(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _clock.GetUtcNow()))
@@ -125,13 +122,14 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
             return;
         }
 
-        // Wait for an in-flight slot and the first POST slot before taking the batch, so it holds every row that
-        // came meanwhile; retries and isolating a bad caller take slots of their own.
+        // Wait for an in-flight slot and the first POST's turn before taking the batch, so it holds every row that
+        // came meanwhile; retries and isolating a bad caller take turns of their own.
         await _inFlight.WaitAsync(stopping);
         FactSubmission[] batch;
+        PushTurn turn;
         try
         {
-            await _limiter.AcquirePostAsync(stopping);
+            turn = await _push.TakeTurnAsync(stopping);
             batch = TakeBatch();
         }
         catch
@@ -146,14 +144,14 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
             return;
         }
 
-        _ = SendAndReleaseAsync(batch);
+        _ = SendAndReleaseAsync(batch, turn);
     }
 
-    private async Task SendAndReleaseAsync(FactSubmission[] batch)
+    private async Task SendAndReleaseAsync(FactSubmission[] batch, PushTurn turn)
     {
         try
         {
-            await _poster.SendAsync(batch, postSlotHeld: true, _stopping.Token);
+            await _poster.SendAsync(batch, turn, _stopping.Token);
         }
         finally
         {

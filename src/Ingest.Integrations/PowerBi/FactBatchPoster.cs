@@ -6,16 +6,16 @@ namespace Ingest.Integrations.PowerBi;
 
 /// <summary>
 /// Sends one FactEvent batch and tells each of its callers how it went. Throttling, retries and the breaker belong
-/// to the HTTP client (<see cref="PowerBiResilience"/>); what is left here is the rows' own fault: a batch Power BI
+/// to <see cref="PushPolicy"/>; what is left here is the rows' own fault: a batch Power BI
 /// refuses (400/413) is halved until the callers whose rows it refuses are alone, and the rest land.
 /// </summary>
 internal sealed class FactBatchPoster(
     PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, PowerBiMetrics metrics, TimeProvider clock, ILogger logger, TimeSpan maxWait)
 {
-    /// <param name="postSlotHeld">The writer took this batch's first POST slot before taking the batch.</param>
-    public async Task SendAsync(FactSubmission[] batch, bool postSlotHeld, CancellationToken stopping)
+    /// <param name="turn">The first POST's turn, which the writer took before taking the batch.</param>
+    public async Task SendAsync(FactSubmission[] batch, PushTurn turn, CancellationToken stopping)
     {
-        if (await TryPostAsync(batch, postSlotHeld, stopping) is not { } refused)
+        if (await TryPostAsync(batch, turn, stopping) is not { } refused)
         {
             return;
         }
@@ -45,8 +45,8 @@ internal sealed class FactBatchPoster(
         }
 
         var (first, second) = (batch[..(batch.Length / 2)], batch[(batch.Length / 2)..]);
-        var firstRefused = await TryPostAsync(first, postSlotHeld: false, stopping);
-        var secondRefused = await TryPostAsync(second, postSlotHeld: false, stopping);
+        var firstRefused = await TryPostAsync(first, turn: null, stopping);
+        var secondRefused = await TryPostAsync(second, turn: null, stopping);
         if (firstRefused is not null && secondRefused is not null && secondRefused.ErrorCode == firstRefused.ErrorCode && secondRefused.Status == firstRefused.Status)
         {
             Reject(first, firstRefused);
@@ -66,14 +66,14 @@ internal sealed class FactBatchPoster(
     }
 
     /// <returns>Power BI's refusal of these rows (400/413), or null when they landed or failed otherwise (their callers are told).</returns>
-    private async Task<PowerBiException?> TryPostAsync(FactSubmission[] batch, bool postSlotHeld, CancellationToken stopping)
+    private async Task<PowerBiException?> TryPostAsync(FactSubmission[] batch, PushTurn? turn, CancellationToken stopping)
     {
         var rows = batch.Sum(s => s.Rows.Length);
         try
         {
             var datasetId = await dataset.GetDatasetIdAsync(stopping);
             var oldest = batch.Min(s => s.EnqueuedAt);
-            await client.PostFactRowsAsync(datasetId, Body(batch), rows, sendBy: oldest + maxWait, postSlotHeld, stopping);
+            await client.PostFactRowsAsync(datasetId, Body(batch), rows, sendBy: oldest + maxWait, turn, stopping);
             metrics.Posted(rows, clock.GetUtcNow() - oldest);
             foreach (var submission in batch)
             {

@@ -13,9 +13,8 @@ namespace Ingest.Integrations.PowerBi;
 public static class PowerBiRegistration
 {
     /// <summary>
-    /// Power BI over REST: the dataset, the dimension tables, and the coalescing FactEvent writer.
-    /// Two named clients share one transport; the FactEvent one adds the
-    /// writer's resilience and the push limits (<see cref="PowerBiResilience"/>).
+    /// Power BI over REST: the dataset, the dimension tables, and the coalescing FactEvent writer. One named client
+    /// holds the token and the timeout; every POST rows request's pacing and retries are <see cref="PushPolicy"/>'s.
     /// </summary>
     public static IServiceCollection AddPowerBi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,23 +30,17 @@ public static class PowerBiRegistration
 
         services.AddSingleton<PendingPostGate>();
         services.AddSingleton<PowerBiCircuit>();
-        AddTransport(services.AddHttpClient(PowerBiRestClient.HttpClientName, (sp, http) =>
+        services.AddSingleton<PushPolicy>();
+        var client = services.AddHttpClient(PowerBiRestClient.HttpClientName, (sp, http) =>
         {
-            http.BaseAddress = BaseAddress(sp);
-            // A dimension POST may wait minutes for its turn (120 POSTs an hour once a table is large); the wire is
-            // bounded beneath that wait, by the pending-POST gate and RequestTimeoutHandler.
-            http.Timeout = Timeout.InfiniteTimeSpan;
-        }), authenticate);
-
-        // FactEvent POSTs: breaker and retry outside, the push limits inside, so every attempt waits its turn.
-        var facts = services.AddHttpClient(PowerBiRestClient.FactEventClientName, (sp, http) =>
-        {
-            http.BaseAddress = BaseAddress(sp);
-            // Covers every attempt: none starts after the rows' SendBy, and the last may still take a whole call.
-            http.Timeout = PowerBiRestClient.FactRowsMaxWait(sp.GetService<IOptions<LedgerOptions>>()) + PowerBiRestClient.CallTimeout;
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<PowerBiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
+            // Headers and body: PushPolicy's waits for a turn and a pending-POST slot all come before the send.
+            http.Timeout = PowerBiRestClient.RequestTimeout;
         });
-        facts.AddResilienceHandler(PowerBiResilience.PipelineName, (pipeline, context) => PowerBiResilience.Configure(pipeline, context.ServiceProvider));
-        AddTransport(facts, authenticate);
+        if (authenticate)
+        {
+            client.AddHttpMessageHandler(sp => new PowerBiAuthHandler(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
+        }
 
         services.AddSingleton<PowerBiRestClient>();
         services.AddSingleton<DatasetBootstrap>();
@@ -66,31 +59,14 @@ public static class PowerBiRegistration
     }
 
     /// <summary>
-    /// Serves both Power BI clients from <paramref name="handler"/> (the local host's in-process emulator) instead of
+    /// Serves the Power BI client from <paramref name="handler"/> (the local host's in-process emulator) instead of
     /// the network, so the same client code runs there as in production; <c>PowerBi__Authentication=None</c> is then allowed.
     /// </summary>
     public static IServiceCollection ServePowerBiFrom(this IServiceCollection services, Func<IServiceProvider, HttpMessageHandler> handler)
     {
         services.AddSingleton(new PowerBiServedInProcess());
         services.AddHttpClient(PowerBiRestClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(handler);
-        services.AddHttpClient(PowerBiRestClient.FactEventClientName).ConfigurePrimaryHttpMessageHandler(handler);
         return services;
-    }
-
-    private static Uri BaseAddress(IServiceProvider services)
-        => new(services.GetRequiredService<IOptions<PowerBiOptions>>().Value.BaseUrl.TrimEnd('/') + "/");
-
-    /// <summary>What every Power BI request passes through, innermost last: the push limits, the token, a pending-POST slot, the answer's timeout.</summary>
-    private static void AddTransport(IHttpClientBuilder client, bool authenticate)
-    {
-        client.AddHttpMessageHandler(sp => new PushLimitHandler(sp.GetRequiredService<PushLimiter>(), sp.GetRequiredService<TimeProvider>()));
-        if (authenticate)
-        {
-            client.AddHttpMessageHandler(sp => new PowerBiAuthHandler(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
-        }
-
-        client.AddHttpMessageHandler(sp => new PendingPostHandler(sp.GetRequiredService<PendingPostGate>()));
-        client.AddHttpMessageHandler(() => new RequestTimeoutHandler(PowerBiRestClient.RequestTimeout));
     }
 
     /// <summary>

@@ -9,20 +9,19 @@ namespace Ingest.Integrations.PowerBi;
 /// <summary>
 /// A typed client over the documented push-dataset REST endpoints, in the workspace form
 /// <c>/v1.0/myorg/groups/{groupId}/...</c> that service principals must use.
+/// POST rows requests go through <see cref="PushPolicy"/>, which paces and retries them; the HTTP client beneath
+/// holds only the token and the timeout.
 /// </summary>
-public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<PowerBiOptions> options)
+public sealed class PowerBiRestClient(IHttpClientFactory httpClients, PushPolicy push, IOptions<PowerBiOptions> options)
 {
     /// <summary>The named HttpClient; one per call, so the factory can rotate handlers under a singleton.</summary>
     public const string HttpClientName = "PowerBi";
 
-    /// <summary>The named HttpClient for FactEvent POSTs: the same transport, with the writer's resilience and push limits on top.</summary>
-    public const string FactEventClientName = "PowerBi.FactEvent";
-
-    /// <summary>The push API answers in about a second; a POST not answered in this is treated as failed (and retried).</summary>
+    /// <summary>
+    /// The push API answers in about a second; a request not answered in this, headers and body, is treated as failed
+    /// (and a FactEvent POST retried). The client's own timeout: every wait for a turn or a slot happens before it.
+    /// </summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>The most one call may take once it is its turn within the push limits: a pending-POST slot, then its whole answer (RequestTimeoutHandler).</summary>
-    public static readonly TimeSpan CallTimeout = PendingPostGate.MaxWait + RequestTimeout;
 
     /// <summary>
     /// FactEvent rows are posted only while their ledger claims are surely still held: a claim older than its lease may
@@ -71,25 +70,23 @@ public sealed class PowerBiRestClient(IHttpClientFactory httpClients, IOptions<P
     /// Posts FactEvent rows already serialized as a <c>{"rows":[...]}</c> body (the writer sizes its batches by bytes),
     /// retried within the push limits, and never sent after <paramref name="sendBy"/>.
     /// </summary>
-    /// <param name="postSlotHeld">The caller already took the first attempt's POST slot from the push limiter.</param>
-    public async Task PostFactRowsAsync(string datasetId, ReadOnlyMemory<byte> body, int rows, DateTimeOffset sendBy, bool postSlotHeld, CancellationToken cancellationToken)
+    /// <param name="turn">The first attempt's turn, when the writer took it ahead of the batch.</param>
+    public async Task PostFactRowsAsync(string datasetId, ReadOnlyMemory<byte> body, int rows, DateTimeOffset sendBy, PushTurn? turn, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, RowsPath(datasetId, TableNames.FactEvent)) { Content = new ReadOnlyMemoryContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Options.Set(PushRequest.Rows, rows);
-        request.Options.Set(PushRequest.SendBy, sendBy);
-        request.Options.Set(PushRequest.PostSlotHeld, postSlotHeld);
-        using var response = await httpClients.CreateClient(FactEventClientName).SendAsync(request, cancellationToken);
+        using var response = await push.SendFactRowsAsync(token =>
+        {
+            var content = new ReadOnlyMemoryContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return Http.PostAsync(RowsPath(datasetId, TableNames.FactEvent), content, token);
+        }, rows, sendBy, turn, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
-    /// <summary>Adds rows, each request waiting its turn within the push limits (<see cref="PushLimitHandler"/>).</summary>
+    /// <summary>Adds rows in one request, in its turn within the push limits.</summary>
     public async Task AddRowsAsync<TRow>(string datasetId, string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, RowsPath(datasetId, table)) { Content = JsonContent.Create(new RowsDto<TRow>(rows), options: RowJson) };
-        request.Options.Set(PushRequest.Rows, rows.Count);
-
-        using var response = await Http.SendAsync(request, cancellationToken);
+        using var response = await push.SendRowsAsync(
+            token => Http.PostAsync(RowsPath(datasetId, table), JsonContent.Create(new RowsDto<TRow>(rows), options: RowJson), token), rows.Count, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 

@@ -5,7 +5,7 @@ namespace Ingest.Integrations.PowerBi;
 
 /// <summary>
 /// The dataset's tables over REST: rows split into requests of at most 10,000, each within the push limits
-/// (<see cref="PushLimitHandler"/>). A replace is the push API's delete then add, with the rows this app added
+/// (<see cref="PushPolicy"/>). A replace is the push API's delete then add, with the rows this app added
 /// counted in the shared budget's store, since the push API cannot count a table's rows.
 /// </summary>
 public sealed class PowerBiTables(PowerBiRestClient client, DatasetBootstrap dataset, PushLimiter limiter, IPushBudget counters) : ISinkTables

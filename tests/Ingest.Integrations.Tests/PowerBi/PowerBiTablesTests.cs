@@ -140,8 +140,6 @@ public sealed class PowerBiTablesTests : IAsyncLifetime
         // 120 POSTs a minute per dataset: the second waits half a second of the clock (which moves only when stepped).
         Assert.InRange(clock.Clock.GetUtcNow() - started, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2));
         Assert.Equal(2, server.Emulator.Stats()[TableNames.DimDate].Posts);
-        // That turn may take minutes once a table is large: the client's own timeout must not cut it short.
-        Assert.Equal(Timeout.InfiniteTimeSpan, services.GetRequiredService<IHttpClientFactory>().CreateClient(PowerBiRestClient.HttpClientName).Timeout);
     }
 
     [Fact]

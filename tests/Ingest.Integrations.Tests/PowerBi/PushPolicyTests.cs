@@ -4,12 +4,11 @@ using Ingest.Integrations.PowerBi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Polly.CircuitBreaker;
 
 namespace Ingest.Integrations.Tests.PowerBi;
 
-/// <summary>The FactEvent client's resilience pipeline, on a fake clock that only moves when the test advances it.</summary>
-public sealed class PowerBiResilienceTests : IAsyncDisposable
+/// <summary>A FactEvent POST's pacing, retries and breaker (<see cref="PushPolicy"/>), on a fake clock that only moves when the test advances it.</summary>
+public sealed class PushPolicyTests : IAsyncDisposable
 {
     /// <summary>Answers each request with the next scripted status (200 once the script is used up), and counts them.</summary>
     private sealed class ScriptedPowerBi : HttpMessageHandler
@@ -30,7 +29,7 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
     private readonly ScriptedPowerBi _powerBi = new();
     private readonly ServiceProvider _services;
 
-    public PowerBiResilienceTests()
+    public PushPolicyTests()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -55,8 +54,8 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
     private PowerBiRestClient Client => _services.GetRequiredService<PowerBiRestClient>();
     private PowerBiCircuit Circuit => _services.GetRequiredService<PowerBiCircuit>();
 
-    private Task PostAsync(TimeSpan? sendWithin = null, bool postSlotHeld = false)
-        => Client.PostFactRowsAsync("ds", Body, rows: 1, Clock.GetUtcNow() + (sendWithin ?? TimeSpan.FromMinutes(1)), postSlotHeld, CancellationToken.None);
+    private Task PostAsync(TimeSpan? sendWithin = null, PushTurn? turn = null)
+        => Client.PostFactRowsAsync("ds", Body, rows: 1, Clock.GetUtcNow() + (sendWithin ?? TimeSpan.FromMinutes(1)), turn, CancellationToken.None);
 
     private static HttpResponseMessage Throttled(int retryAfterSeconds)
     {
@@ -125,7 +124,7 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         Assert.Equal(6, _powerBi.Requests);
         // Open for its 20 s from the failure that opened it; the clock may have stepped once more before the test saw it.
         Assert.InRange(Circuit.RefusingFor, TimeSpan.FromSeconds(18), TimeSpan.FromSeconds(20));
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => PostAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<PowerBiUnavailableException>(() => PostAsync().WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(6, _powerBi.Requests);
 
         Clock.Advance(TimeSpan.FromSeconds(20));
@@ -133,6 +132,44 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
         await PostAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(7, _powerBi.Requests);
         Assert.False(Circuit.IsOpen);
+    }
+
+    [Fact]
+    public async Task APostThatLandsBetweenFailuresKeepsTheCircuitClosed()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _powerBi.Script.Enqueue(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        }
+
+        await Assert.ThrowsAsync<PowerBiException>(() => _time.RunAsync(PostAsync()));
+        await _time.RunAsync(PostAsync()); // lands: the failure before it no longer counts
+        for (var i = 0; i < 3; i++)
+        {
+            _powerBi.Script.Enqueue(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        }
+
+        await Assert.ThrowsAsync<PowerBiException>(() => _time.RunAsync(PostAsync()));
+
+        Assert.False(Circuit.IsOpen);
+        Assert.Equal(7, _powerBi.Requests);
+    }
+
+    [Fact]
+    public async Task RowsPowerBiRefusesDoNotCountAgainstIt()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _powerBi.Script.Enqueue(new HttpResponseMessage(HttpStatusCode.BadRequest));
+        }
+
+        for (var post = 0; post < 3; post++)
+        {
+            await Assert.ThrowsAsync<PowerBiException>(() => _time.RunAsync(PostAsync()));
+        }
+
+        Assert.False(Circuit.IsOpen);
+        Assert.Equal(3, _powerBi.Requests);
     }
 
     [Fact]
@@ -175,12 +212,11 @@ public sealed class PowerBiResilienceTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task AFirstAttemptWhosePostSlotTheWriterHoldsDoesNotTakeASecond()
+    public async Task AFirstAttemptWhoseTurnTheWriterTookDoesNotTakeASecond()
     {
-        var limiter = _services.GetRequiredService<PushLimiter>();
-        await limiter.AcquirePostAsync(CancellationToken.None); // the writer's, taken before it took the batch
+        var turn = await _services.GetRequiredService<PushPolicy>().TakeTurnAsync(CancellationToken.None); // the writer's, taken before it took the batch
 
-        await PostAsync(postSlotHeld: true).WaitAsync(TimeSpan.FromSeconds(10)); // the clock never moved
+        await PostAsync(turn: turn).WaitAsync(TimeSpan.FromSeconds(10)); // the clock never moved
         Assert.Equal(1, _powerBi.Requests);
 
         var unheld = PostAsync();

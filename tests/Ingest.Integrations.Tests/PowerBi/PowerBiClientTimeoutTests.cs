@@ -1,10 +1,15 @@
 using System.Net;
 using Ingest.Integrations.PowerBi;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingest.Integrations.Tests.PowerBi;
 
-/// <summary>The answer's timeout beneath the push limits: it covers the headers and the body, and only once the request is sent.</summary>
-public sealed class RequestTimeoutHandlerTests
+/// <summary>
+/// The Power BI client's own timeout: <see cref="PushPolicy"/> waits for a turn and a pending-POST slot before the
+/// send, so the client's <see cref="HttpClient.Timeout"/> bounds only the answer, and it covers the body too.
+/// </summary>
+public sealed class PowerBiClientTimeoutTests
 {
     /// <summary>Headers at once, then a body that never comes.</summary>
     private sealed class StalledBody : HttpContent
@@ -26,8 +31,19 @@ public sealed class RequestTimeoutHandlerTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => Task.FromResult(answer());
     }
 
-    private static HttpClient Client(Func<HttpResponseMessage> answer, TimeSpan timeout)
-        => new(new RequestTimeoutHandler(timeout) { InnerHandler = new Answering(answer) }) { Timeout = Timeout.InfiniteTimeSpan };
+    private static HttpClient Client(Func<HttpResponseMessage> answer, TimeSpan timeout) => new(new Answering(answer)) { Timeout = timeout };
+
+    [Fact]
+    public void TheRegisteredClientTimesOutAfterTheRequestTimeout()
+    {
+        var settings = new Dictionary<string, string?> { ["PowerBi:BaseUrl"] = "http://127.0.0.1:9/", ["PowerBi:WorkspaceId"] = "ws", ["PowerBi:Authentication"] = "None" };
+        using var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
+            .AddPowerBi(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+
+        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(PowerBiRestClient.HttpClientName);
+
+        Assert.Equal(PowerBiRestClient.RequestTimeout, client.Timeout);
+    }
 
     [Fact]
     public async Task ABodyThatStallsAfterItsHeadersTimesOutAsHttpClientWould()
