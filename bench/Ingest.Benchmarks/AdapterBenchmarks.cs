@@ -1,9 +1,9 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Ingest.Core.Adapters.Aloware;
 using Ingest.Core.Domain;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Time;
+using Ingest.Integrations.Aloware;
 
 namespace Ingest.Benchmarks;
 

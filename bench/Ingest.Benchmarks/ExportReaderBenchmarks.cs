@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Ingest.Core.Backfill;
+using Ingest.Integrations.Aloware;
 
 namespace Ingest.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Ingest.Core.Adapters.HubSpot;
+using Ingest.Integrations.HubSpot;
 using Ingest.Testing;
 
 namespace Ingest.FaultCampaign;

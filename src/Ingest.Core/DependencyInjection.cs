@@ -1,6 +1,5 @@
 using Ingest.Core.Admin;
 using Ingest.Core.Admin.Dimensions;
-using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Backfill;
 using Ingest.Core.Capture;
 using Ingest.Core.Configuration;
@@ -39,7 +38,6 @@ public static class DependencyInjection
 
         services.AddSingleton<AdminRun>();
         services.AddSingleton<FactRecovery>();
-        services.AddSingleton<AlowareBackfill>();
         services.AddSingleton<QuarantineReport>();
         services.TryAddSingleton<IOwnerDirectory, NoOwnerDirectory>();
         services.TryAddSingleton<IHubSpotReconciler, UnconfiguredHubSpotReconciler>();

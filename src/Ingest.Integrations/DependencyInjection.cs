@@ -1,3 +1,4 @@
+using Ingest.Core.Configuration;
 using Ingest.Integrations.Aloware;
 using Ingest.Integrations.Capture;
 using Ingest.Integrations.DynamoDb;
@@ -21,6 +22,7 @@ public static class DependencyInjection
         // outage. Attempts go to Debug; retries, timeouts and the circuit's changes keep their level.
         services.Configure<TelemetryOptions>(telemetry => telemetry.SeverityProvider = args
             => args.Event.EventName == "ExecutionAttempt" ? ResilienceEventSeverity.Debug : args.Event.Severity);
+        services.AddSettings<MetricsOptions, MetricsRules>(configuration, MetricsOptions.Section); // which source counts EMAILS
         return services
             .AddDynamoDbState(configuration)
             .AddStorageCapture(configuration)

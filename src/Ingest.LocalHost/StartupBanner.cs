@@ -9,7 +9,7 @@ internal static class StartupBanner
     public static void Print(WebApplication app)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000";
-        var token = app.Configuration[Core.Adapters.Aloware.AlowareWebhookOptions.TokenName] == "local-dev-token" ? "local-dev-token" : "$ALOWARE_WEBHOOK_TOKEN";
+        var token = app.Configuration[Integrations.Aloware.AlowareWebhookOptions.TokenName] == "local-dev-token" ? "local-dev-token" : "$ALOWARE_WEBHOOK_TOKEN";
         var created = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         var id = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var body = "{\"event\":\"OutboundPhoneCall-DispositionCompleted\",\"body\":{\"id\":" + id

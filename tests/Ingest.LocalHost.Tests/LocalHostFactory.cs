@@ -82,7 +82,7 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhook/hubspot") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-HubSpot-Request-Timestamp", ts);
-        request.Headers.Add("X-HubSpot-Signature-v3", signature ?? Convert.ToBase64String(Core.Adapters.HubSpot.HubSpotSignature.V3(HubSpotSecret, "POST", HubSpotPublicUrl, Encoding.UTF8.GetBytes(body), ts)));
+        request.Headers.Add("X-HubSpot-Signature-v3", signature ?? Convert.ToBase64String(Integrations.HubSpot.HubSpotSignature.V3(HubSpotSecret, "POST", HubSpotPublicUrl, Encoding.UTF8.GetBytes(body), ts)));
         return await CreateClient().SendAsync(request);
     }
 

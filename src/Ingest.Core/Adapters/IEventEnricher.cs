@@ -6,8 +6,6 @@ namespace Ingest.Core.Adapters;
 /// </summary>
 public interface IEventEnricher
 {
-    string Source { get; }
-
     /// <exception cref="Exception">The source's API failed: the delivery stays captured and is redriven.</exception>
     Task<IReadOnlyList<CountableEvent>> EnrichAsync(IReadOnlyList<EnrichmentCandidate> candidates, CancellationToken cancellationToken);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;

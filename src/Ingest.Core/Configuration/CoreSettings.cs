@@ -1,6 +1,4 @@
 using Ingest.Core.Admin;
-using Ingest.Core.Adapters.HubSpot;
-using Ingest.Core.Backfill;
 using Ingest.Core.Capture;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,10 +12,7 @@ internal static class CoreSettings
     {
         services.AddSettings<BusinessTimeOptions, BusinessTimeRules>(configuration, "BusinessTime");
         services.AddSettings<LedgerOptions, LedgerRules>(configuration, LedgerOptions.Section);
-        services.AddSettings<AlowareExportOptions, AlowareExportRules>(configuration, AlowareExportOptions.Section);
         services.AddSettings<AdminOptions, AdminRules>(configuration, AdminOptions.Section);
-        services.AddSettings<HubSpotOptions, HubSpotRules>(configuration, HubSpotOptions.Section);
-        services.AddSettings<MetricsOptions, MetricsRules>(configuration, MetricsOptions.Section);
         services.AddSettings<CaptureOptions, CaptureRules>(configuration, CaptureOptions.Section);
         services.AddSingleton<AdminAuthenticator>();
     }

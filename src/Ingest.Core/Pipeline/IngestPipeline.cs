@@ -14,7 +14,6 @@ namespace Ingest.Core.Pipeline;
 /// </summary>
 public sealed class IngestPipeline(
     IEnumerable<IWebhookSource> sources,
-    IEnumerable<IEventEnricher> enrichers,
     FactMapper mapper,
     RosterGate gate,
     LedgerStep ledger,
@@ -27,9 +26,6 @@ public sealed class IngestPipeline(
 {
     private readonly Dictionary<string, IWebhookSource> _sources =
         sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
-
-    private readonly Dictionary<string, IEventEnricher> _enrichers =
-        enrichers.ToDictionary(e => e.Source, StringComparer.OrdinalIgnoreCase);
 
     public AdapterResult Classify(IngestEnvelope envelope)
     {
@@ -51,7 +47,8 @@ public sealed class IngestPipeline(
         var events = classified.Events;
         foreach (var fromOneSource in classified.Candidates.GroupBy(c => c.Source))
         {
-            events = [.. events, .. await _enrichers[fromOneSource.Key].EnrichAsync(fromOneSource.ToArray(), cancellationToken)];
+            var enricher = _sources[fromOneSource.Key].Enricher ?? throw new InvalidOperationException($"Source {fromOneSource.Key} made candidates but has no enricher.");
+            events = [.. events, .. await enricher.EnrichAsync(fromOneSource.ToArray(), cancellationToken)];
         }
 
         var rules = await shifts.GetAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
 using Ingest.Core.Admin.Dimensions;
-using Ingest.Core.Backfill;
 using Ingest.Core.Storage;
 using Ingest.Functions.Http;
 using Ingest.Integrations.HubSpot;
@@ -96,9 +95,9 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
         {
             return Problems.Create(StatusCodes.Status404NotFound, "Not found", missing.Message, missing.Field, reason: "not_found");
         }
-        catch (ExportFormatException format)
+        catch (AdminInputException input)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Not an Aloware export", format.Message, format.Column);
+            return Problems.Create(StatusCodes.Status400BadRequest, input.Title, input.Message, input.Field);
         }
         catch (AgentDirectoryUnavailableException directory) when (directory.NotConfigured)
         {

@@ -1,7 +1,7 @@
 using FluentValidation;
 using Ingest.Core.Admin;
-using Ingest.Core.Backfill;
 using Ingest.Functions.Http;
+using Ingest.Integrations.Aloware;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

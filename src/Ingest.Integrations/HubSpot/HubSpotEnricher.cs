@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -31,8 +30,6 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
         async ct => (await client.OwnersAsync(ct)).Where(o => !string.IsNullOrWhiteSpace(o.Email)).ToDictionary(o => o.Id, o => Normalise(o.Email!)),
         options.Value.CacheDuration, clock);
 
-    public string Source => HubSpotAdapter.SourceName;
-
     public async Task<IReadOnlyList<CountableEvent>> EnrichAsync(IReadOnlyList<EnrichmentCandidate> candidates, CancellationToken cancellationToken)
     {
         var emails = candidates.Where(c => c.Kind == HubSpotAdapter.EmailKind).ToArray();
@@ -52,7 +49,7 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
             }
 
             var at = ParseTime(Property(email, "hs_timestamp")) ?? emails.First(e => e.ObjectId == Id(email)).OccurredAtUtc;
-            counted.Add(new CountableEvent(Source, MetricId.EMAILS, Id(email), agentOf(Property(email, "hubspot_owner_id")), "Outbound", "Sent", at, null, null));
+            counted.Add(new CountableEvent(HubSpotAdapter.SourceName, MetricId.EMAILS, Id(email), agentOf(Property(email, "hubspot_owner_id")), "Outbound", "Sent", at, null, null));
         }
 
         var closedStages = await _closedByStage.GetAsync(refresh: false, cancellationToken);
@@ -61,7 +58,7 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
             // Its first entry into a closed stage, whichever delivery (a later close, redriven first) claims it: the
             // fact's date must not depend on processing order. Without a history, the first close in this batch.
             var closedAt = FirstClose(ticket, closedStages) ?? tickets.First(t => t.ObjectId == Id(ticket)).OccurredAtUtc;
-            counted.Add(new CountableEvent(Source, MetricId.CASES, Id(ticket), agentOf(Property(ticket, "hubspot_owner_id")), "None", "Closed", closedAt, null, null));
+            counted.Add(new CountableEvent(HubSpotAdapter.SourceName, MetricId.CASES, Id(ticket), agentOf(Property(ticket, "hubspot_owner_id")), "None", "Closed", closedAt, null, null));
         }
 
         return counted;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ingest.Core.Adapters.HubSpot;
+using Ingest.Core.Admin;
 
 namespace Ingest.Integrations.HubSpot;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Backfill;
 using Ingest.Core.Pipeline;
@@ -17,7 +16,7 @@ namespace Ingest.Integrations.HubSpot;
 public sealed class HubSpotReconciler(
     HubSpotSearch search,
     HubSpotClient client,
-    IEnumerable<IEventEnricher> enrichers,
+    HubSpotEnricher enricher,
     HubSpotAdapter adapter,
     FactMapper mapper,
     IShiftRuleStore shifts,
@@ -31,7 +30,6 @@ public sealed class HubSpotReconciler(
     /// <summary>Search results lag writes (HUBSPOT.md): the last minutes are left to the webhooks and the next run.</summary>
     private static readonly TimeSpan SearchLag = TimeSpan.FromMinutes(5);
 
-    private readonly IEventEnricher _enricher = enrichers.Single(e => e.Source == HubSpotAdapter.SourceName);
     private readonly bool _countEmails = adapter.CountsEmails;
 
     public Task<ReconcileSummary> ReconcileAsync(DateOnly from, DateOnly to, bool dryRun, string actor, byte[] payload, CancellationToken cancellationToken)
@@ -79,7 +77,7 @@ public sealed class HubSpotReconciler(
         var chunks = found.Chunk(HubSpotClient.MaxBatch).ToArray();
         for (var i = 0; i < chunks.Length; i++)
         {
-            var events = await _enricher.EnrichAsync(chunks[i].Select(candidate).ToArray(), cancellationToken);
+            var events = await enricher.EnrichAsync(chunks[i].Select(candidate).ToArray(), cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
             var addedBefore = counting.Added;
             await counting.CountAsync(events.Select(e => mapper.Map(e, rules, now)).ToArray(), cancellationToken);

@@ -1,5 +1,5 @@
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.HubSpot;
+using Ingest.Core.Admin;
 using Ingest.Core.Backfill;
 using Ingest.Core.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +18,7 @@ public static class HubSpotRegistration
     /// </summary>
     public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSettings<HubSpotOptions, HubSpotRules>(configuration, HubSpotOptions.Section);
         if (!SettingsBinding.Read<HubSpotOptions>(configuration, HubSpotOptions.Section).Configured)
         {
             return services;
@@ -36,7 +37,7 @@ public static class HubSpotRegistration
         client.RemoveAllLoggers(); // per-request logs are noise beside the one summary line per delivery
         client.AddStandardResilienceHandler();
         client.AddHttpMessageHandler(sp => new HubSpotRateLimitHandler(sp.GetRequiredService<HubSpotRequestBudget>())); // inner: every attempt pays
-        services.AddSingleton<IEventEnricher, HubSpotEnricher>();
+        services.AddSingleton<HubSpotEnricher>();
         services.AddSingleton<IOwnerDirectory, HubSpotOwnerDirectory>();
         services.AddSingleton<HubSpotSearch>();
         services.AddSingleton<IHubSpotReconciler, HubSpotReconciler>();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Ingest.Core.Adapters.HubSpot;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Integrations.HubSpot;

@@ -2,6 +2,7 @@ using Ingest.Core.Domain;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
 using Ingest.Core.Time;
+using Ingest.Testing;
 
 namespace Ingest.Core.Tests.Pipeline;
 

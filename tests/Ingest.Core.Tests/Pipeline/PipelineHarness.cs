@@ -1,5 +1,4 @@
 using System.Text;
-using Ingest.Core.Adapters.Aloware;
 using Ingest.Core.Capture;
 using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
@@ -7,6 +6,7 @@ using Ingest.Core.Embedded;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
 using Ingest.Core.Time;
+using Ingest.Integrations.Aloware;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -54,7 +54,6 @@ internal sealed class PipelineHarness
         Sink = new SwitchableSink(new DirectFactSink(Tables.Object));
         Pipeline = new IngestPipeline(
             [new AlowareSource(new AlowareAdapter(), Options.Create(new AlowareWebhookOptions { AlowareToken = "t" }))],
-            [],
             new FactMapper(BusinessCalendar.ForZoneId("America/New_York")),
             new RosterGate(Roster, Quarantine, NullLogger<RosterGate>.Instance),
             new LedgerStep(Ledger, Clock, NullLogger<LedgerStep>.Instance),

@@ -1,5 +1,5 @@
-using Ingest.Integrations.Aloware;
 using Ingest.Core.Admin.Dimensions;
+using Ingest.Integrations.Aloware;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -17,7 +17,7 @@ public sealed class HubSpotEnricherTests : IAsyncLifetime
     private FakeHubSpot _hubSpot = null!;
     private ServiceProvider _services = null!;
 
-    private IEventEnricher Enricher => _services.GetRequiredService<IEventEnricher>();
+    private HubSpotEnricher Enricher => _services.GetRequiredService<HubSpotEnricher>();
 
     public async Task InitializeAsync()
     {
@@ -141,7 +141,7 @@ public sealed class HubSpotEnricherTests : IAsyncLifetime
         _hubSpot.AddTicket(7, "11", "4");
 
         // pipelines, emails, tickets, then two pages of owners: five requests against three a window.
-        var counted = await limited.GetRequiredService<IEventEnricher>().EnrichAsync([Email(1), Ticket(7, "4")], CancellationToken.None);
+        var counted = await limited.GetRequiredService<HubSpotEnricher>().EnrichAsync([Email(1), Ticket(7, "4")], CancellationToken.None);
 
         Assert.Equal(2, counted.Count);
         Assert.Equal(0, _hubSpot.Throttled);

@@ -63,3 +63,10 @@ public sealed class AdminNotFoundException(string field, string message) : Excep
 {
     public string Field { get; } = field;
 }
+
+/// <summary>400: what the caller sent cannot be read (a source's recovery file, say); <see cref="Field"/> names the part at fault.</summary>
+public class AdminInputException(string title, string field, string message) : Exception(message)
+{
+    public string Title { get; } = title;
+    public string Field { get; } = field;
+}

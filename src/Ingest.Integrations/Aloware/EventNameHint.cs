@@ -1,4 +1,4 @@
-namespace Ingest.Core.Adapters.Aloware;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>What an Aloware event name suggests. Names can lie, so the body's type and direction win.</summary>
 internal enum EventKind

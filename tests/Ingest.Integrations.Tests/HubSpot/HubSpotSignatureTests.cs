@@ -1,9 +1,9 @@
 using System.Text;
-using Ingest.Core.Adapters.HubSpot;
+using Ingest.Integrations.HubSpot;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ingest.Core.Tests.Adapters;
+namespace Ingest.Integrations.Tests.HubSpot;
 
 /// <summary>HUBSPOT.md's check vectors, then everything a forger or a proxy could change.</summary>
 public sealed class HubSpotSignatureTests

@@ -1,6 +1,6 @@
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.Aloware;
 using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Backfill;
 using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Pipeline;
@@ -8,7 +8,7 @@ using Ingest.Core.Storage;
 using Ingest.Core.Time;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Core.Backfill;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>
 /// Counts what Aloware's CSV export holds and the webhooks never delivered. Each countable line becomes the fact the

@@ -1,4 +1,4 @@
-namespace Ingest.Core.Adapters.Aloware;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>Aloware's numeric codes (docs/contracts.md, "Aloware"), undocumented by Aloware and measured by others.</summary>
 internal static class AlowareCodes

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Core.Adapters.HubSpot;
+namespace Ingest.Integrations.HubSpot;
 
 /// <summary>The signature headers of one HubSpot delivery, as they arrived (any may be missing).</summary>
 public sealed record HubSpotSignatureHeaders(string? SignatureV3, string? Timestamp, string? Signature, string? SignatureVersion);

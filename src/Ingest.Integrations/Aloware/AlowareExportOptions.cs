@@ -1,6 +1,6 @@
 using Ingest.Core.Configuration;
 
-namespace Ingest.Core.Backfill;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>How Aloware's CSV export is read (section <c>Aloware</c>, shared with the Aloware REST settings).</summary>
 public sealed class AlowareExportOptions
@@ -15,7 +15,7 @@ internal sealed class AlowareExportRules : SettingsRules<AlowareExportOptions>
 {
     protected override IEnumerable<string> Broken(AlowareExportOptions o)
     {
-        if (!string.IsNullOrWhiteSpace(o.ExportTimeZone) && !Time.BusinessCalendar.IsKnownZone(o.ExportTimeZone))
+        if (!string.IsNullOrWhiteSpace(o.ExportTimeZone) && !Core.Time.BusinessCalendar.IsKnownZone(o.ExportTimeZone))
         {
             yield return "Aloware__ExportTimeZone must be an IANA time zone id known to this machine, such as America/New_York.";
         }

@@ -1,9 +1,9 @@
 using System.Text;
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Domain;
+using Ingest.Integrations.HubSpot;
 
-namespace Ingest.Core.Tests.Adapters;
+namespace Ingest.Integrations.Tests.HubSpot;
 
 public sealed class HubSpotAdapterTests
 {

@@ -1,8 +1,8 @@
 using System.Text;
-using Ingest.Core.Backfill;
 using Ingest.Core.Domain;
+using Ingest.Integrations.Aloware;
 
-namespace Ingest.Core.Tests.Backfill;
+namespace Ingest.Integrations.Tests.Aloware;
 
 public sealed class AlowareExportReaderTests
 {

@@ -1,4 +1,4 @@
-namespace Ingest.Core.Adapters.HubSpot;
+namespace Ingest.Core.Admin;
 
 /// <summary>HubSpot owners by id, for naming the owners whose facts are gated; empty where HubSpot is not configured.</summary>
 public interface IOwnerDirectory

@@ -1,9 +1,9 @@
 using System.Text;
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.Aloware;
+using Ingest.Integrations.Aloware;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Core.Tests.Adapters;
+namespace Ingest.Integrations.Tests.Aloware;
 
 /// <summary>Aloware's credential, checked by its source before the body is read.</summary>
 public class AlowareSourceTests

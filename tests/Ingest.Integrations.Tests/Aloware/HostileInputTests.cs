@@ -1,10 +1,11 @@
 using System.Text;
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.Aloware;
-using Ingest.Core.Adapters.HubSpot;
 using Ingest.Core.Domain;
+using Ingest.Integrations.Aloware;
+using Ingest.Integrations.HubSpot;
+using Ingest.Testing;
 
-namespace Ingest.Core.Tests.Adapters;
+namespace Ingest.Integrations.Tests.Aloware;
 
 /// <summary>
 /// Any body ends in a verdict: countable, ignored or malformed (2xx or 400 at the webhook), never an exception
@@ -89,7 +90,7 @@ public sealed class HostileInputTests
 
     private static IEnumerable<byte[]> SampleBodies()
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "samples", "aloware"), "*.json"))
+        foreach (var file in Directory.GetFiles(Samples.Folder, "*.json"))
         {
             yield return File.ReadAllBytes(file);
         }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Ingest.Core.Adapters.Aloware;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>The shape of an Aloware delivery's top level.</summary>
 internal enum PayloadShape

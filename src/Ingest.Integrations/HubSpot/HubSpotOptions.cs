@@ -1,6 +1,6 @@
 using Ingest.Core.Configuration;
 
-namespace Ingest.Core.Adapters.HubSpot;
+namespace Ingest.Integrations.HubSpot;
 
 /// <summary>HubSpot's webhooks and CRM API (section <c>HubSpot</c>; the flat names are fixed by docs/contracts.md, "Settings fixed by contract").</summary>
 public sealed class HubSpotOptions
@@ -40,22 +40,6 @@ public sealed class HubSpotOptions
     public bool Configured => !string.IsNullOrWhiteSpace(ClientSecret);
 }
 
-/// <summary>Which source counts EMAILS (section <c>Metrics</c>), so one email is never counted twice.</summary>
-public sealed class MetricsOptions
-{
-    public const string Section = "Metrics";
-
-    /// <summary><c>aloware</c> or <c>hubspot</c>; empty means hubspot when HubSpot is configured, else aloware.</summary>
-    public string? EmailsSource { get; set; }
-
-    public bool HubSpotCountsEmails(HubSpotOptions hubSpot)
-        => string.IsNullOrWhiteSpace(EmailsSource) ? hubSpot.Configured : string.Equals(EmailsSource, "hubspot", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Read at registration, where each source's adapter is built counting EMAILS or not.</summary>
-    public static bool HubSpotCountsEmails(Microsoft.Extensions.Configuration.IConfiguration configuration)
-        => SettingsBinding.Read<MetricsOptions>(configuration, Section).HubSpotCountsEmails(SettingsBinding.Read<HubSpotOptions>(configuration, HubSpotOptions.Section));
-}
-
 internal sealed class HubSpotRules : SettingsRules<HubSpotOptions>
 {
     protected override IEnumerable<string> Broken(HubSpotOptions o)
@@ -88,17 +72,6 @@ internal sealed class HubSpotRules : SettingsRules<HubSpotOptions>
         if (o.SearchRequestsPerSecond is < 1 or > 5)
         {
             yield return "HubSpot__SearchRequestsPerSecond must be between 1 and 5 (HubSpot's search allows about 4 per second).";
-        }
-    }
-}
-
-internal sealed class MetricsRules : SettingsRules<MetricsOptions>
-{
-    protected override IEnumerable<string> Broken(MetricsOptions o)
-    {
-        if (!string.IsNullOrWhiteSpace(o.EmailsSource) && o.EmailsSource is not ("aloware" or "hubspot"))
-        {
-            yield return "Metrics__EmailsSource must be aloware or hubspot (empty: hubspot when HubSpot is configured).";
         }
     }
 }

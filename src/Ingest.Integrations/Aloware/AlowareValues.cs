@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Ingest.Core.Adapters.Aloware;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>
 /// Aloware's scalar values as <see cref="AlowareFields"/> meets them: names compared ignoring case, spaces and

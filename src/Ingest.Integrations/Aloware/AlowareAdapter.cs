@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 
-namespace Ingest.Core.Adapters.Aloware;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>
 /// Classifies Aloware deliveries on the body's type and direction (the event name is only a hint,

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Ingest.Core.Adapters.Aloware;
+using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Domain;
 
-namespace Ingest.Core.Backfill;
+namespace Ingest.Integrations.Aloware;
 
 public enum ExportRowKind
 {
@@ -23,9 +23,9 @@ public sealed record ExportCommunication(
     long Id, MetricId Metric, long? UserId, string? UserName, string Direction, string Disposition, DateTime StartedAtUtc, long? DurationSec, long? TalkTimeSec);
 
 /// <summary>The export misses a column it cannot do without; nothing was read.</summary>
-public sealed class ExportFormatException(string column, string message) : Exception(message)
+public sealed class ExportFormatException(string column, string message) : AdminInputException("Not an Aloware export", column, message)
 {
-    public string Column { get; } = column;
+    public string Column => Field;
 }
 
 /// <summary>

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 
-namespace Ingest.Core.Adapters.HubSpot;
+namespace Ingest.Integrations.HubSpot;
 
 /// <summary>
 /// Classifies a HubSpot webhook batch (a JSON array of up to 100 events carrying ids only) without I/O: an

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Ingest.Core.Backfill;
 
-namespace Ingest.Core.Backfill;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>
 /// A backfill's answer (docs/contracts.md, "Backfill"); with <see cref="DryRun"/>, <see cref="Added"/> is what would be.

@@ -1,10 +1,11 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Core.Adapters.Aloware;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>
 /// Aloware as a webhook source: its static credential, <c>Authorization: Bearer &lt;token&gt;</c> or the token as the
@@ -51,6 +52,9 @@ public sealed class AlowareSource(AlowareAdapter adapter, IOptions<AlowareWebhoo
     public string? CheckAfterBody(WebhookRequestHead request, ReadOnlySpan<byte> body) => null;
 
     public AdapterResult Classify(IngestEnvelope envelope) => adapter.Adapt(envelope);
+
+    /// <summary>Aloware's events carry everything a fact needs.</summary>
+    public IEventEnricher? Enricher => null;
 
     private static string? BasicPassword(string parameter)
     {

@@ -1,6 +1,6 @@
 using Ingest.Core.Configuration;
 
-namespace Ingest.Core.Adapters.Aloware;
+namespace Ingest.Integrations.Aloware;
 
 /// <summary>Aloware's webhook credential (its flat name is fixed by docs/contracts.md, "Webhook").</summary>
 public sealed class AlowareWebhookOptions

@@ -1,9 +1,10 @@
 using System.Text;
 using Ingest.Core.Adapters;
-using Ingest.Core.Adapters.Aloware;
 using Ingest.Core.Domain;
+using Ingest.Integrations.Aloware;
+using Ingest.Testing;
 
-namespace Ingest.Core.Tests.Adapters;
+namespace Ingest.Integrations.Tests.Aloware;
 
 public class AlowareAdapterTests
 {

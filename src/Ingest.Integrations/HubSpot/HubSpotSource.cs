@@ -1,12 +1,13 @@
+using Ingest.Core.Adapters;
 using Ingest.Core.Domain;
 
-namespace Ingest.Core.Adapters.HubSpot;
+namespace Ingest.Integrations.HubSpot;
 
 /// <summary>
 /// HubSpot as a webhook source: nothing to check before the body, since HubSpot signs the body itself (v3, or the
-/// legacy v1/v2 when allowed); its candidates are settled by the HubSpot enricher after capture.
+/// legacy v1/v2 when allowed); its candidates are settled by its enricher, which reads the CRM, after capture.
 /// </summary>
-public sealed class HubSpotSource(HubSpotAdapter adapter, HubSpotSignature signature) : IWebhookSource
+public sealed class HubSpotSource(HubSpotAdapter adapter, HubSpotSignature signature, HubSpotEnricher enricher) : IWebhookSource
 {
     public string Name => HubSpotAdapter.SourceName;
 
@@ -20,4 +21,6 @@ public sealed class HubSpotSource(HubSpotAdapter adapter, HubSpotSignature signa
             request.Header("X-HubSpot-Signature-Version")), body);
 
     public AdapterResult Classify(IngestEnvelope envelope) => adapter.Adapt(envelope);
+
+    public IEventEnricher? Enricher => enricher;
 }
