@@ -16,14 +16,24 @@ param location string = resourceGroup().location
 @description('IANA time zone the dashboard\'s dates, months and shifts are computed in.')
 param businessTimeZone string = 'America/New_York'
 
-@description('Power BI workspace (group) id that holds the push dataset.')
-param powerBiWorkspaceId string
+@description('Where facts and dimension rows go: PowerBi (a push dataset; Power BI stops creating those after 2027-10-31) or Eventhouse (a Fabric KQL database).')
+@allowed(['PowerBi', 'Eventhouse'])
+param sinkKind string = 'PowerBi'
+
+@description('With sinkKind Eventhouse: the Eventhouse query URI (https://<id>.<region>.kusto.fabric.microsoft.com) or an Azure Data Explorer cluster URI.')
+param eventhouseQueryUri string = ''
+
+@description('With sinkKind Eventhouse: the KQL database.')
+param eventhouseDatabase string = ''
+
+@description('Power BI workspace (group) id that holds the push dataset (sinkKind PowerBi).')
+param powerBiWorkspaceId string = ''
 
 @description('Entra tenant of the Power BI service principal.')
 param powerBiTenantId string = subscription().tenantId
 
-@description('Application (client) id of the Power BI service principal.')
-param powerBiClientId string
+@description('Application (client) id of the Power BI service principal (sinkKind PowerBi).')
+param powerBiClientId string = ''
 
 @description('AWS region of the DynamoDB state table.')
 param awsRegion string = 'us-east-1'
@@ -358,6 +368,21 @@ var appSettings = [
   { name: 'PowerBi__Writer__BreakerFailures', value: '5' }
   { name: 'PowerBi__Writer__BreakerOpenFor', value: '00:00:30' }
   { name: 'PowerBi__Writer__SharedBudget', value: string(sharedPushBudget) }
+  { name: 'Sink__Kind', value: sinkKind }
+  { name: 'Eventhouse__QueryUri', value: eventhouseQueryUri }
+  { name: 'Eventhouse__Database', value: eventhouseDatabase }
+  { name: 'Eventhouse__Authentication', value: 'Entra' }
+  { name: 'Eventhouse__Scope', value: 'https://kusto.kusto.windows.net/.default' }
+  { name: 'Eventhouse__Bootstrap', value: 'false' }
+  { name: 'Eventhouse__Writer__FlushWindow', value: '00:00:00.250' }
+  { name: 'Eventhouse__Writer__MaxRowsPerRequest', value: '10000' }
+  { name: 'Eventhouse__Writer__MaxBytesPerRequest', value: '4000000' }
+  { name: 'Eventhouse__Writer__MaxConcurrentRequests', value: '4' }
+  { name: 'Eventhouse__Writer__MaxQueuedRows', value: '50000' }
+  { name: 'Eventhouse__Writer__MaxAttempts', value: '4' }
+  { name: 'Eventhouse__Writer__MaxRetryAfter', value: '00:00:30' }
+  { name: 'Eventhouse__Writer__BreakerFailures', value: '5' }
+  { name: 'Eventhouse__Writer__BreakerOpenFor', value: '00:00:30' }
   { name: 'DynamoDb__Enabled', value: 'true' }
   { name: 'DynamoDb__AllowInMemory', value: 'false' }
   { name: 'DynamoDb__Region', value: awsRegion }

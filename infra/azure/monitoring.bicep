@@ -101,14 +101,14 @@ var alerts = [
   }
   {
     key: 'circuit'
-    title: 'Power BI circuit keeps opening'
-    description: 'An instance\'s Power BI circuit opened more than ${circuitOpensTolerated} times in 10 minutes: each trial POST after an open failed, so Power BI is down or refusing the app (deliveries are captured and postponed). See docs/operations.md, "Power BI circuit keeps opening".'
+    title: 'Sink circuit keeps opening'
+    description: 'An instance\'s circuit to its sink (Power BI or the Eventhouse) opened more than ${circuitOpensTolerated} times in 10 minutes: each trial write after an open failed, so the sink is down or refusing the app (deliveries are captured and postponed). See docs/operations.md, "Sink circuit keeps opening".'
     severity: 2
     window: 'PT10M'
     frequency: 'PT5M'
     autoMitigate: true
     threshold: circuitOpensTolerated
-    query: 'customMetrics | where name == "powerbi.circuit.opened" | summarize opens = sum(valueSum) by cloud_RoleInstance | summarize value = max(opens)'
+    query: 'customMetrics | where name in ("powerbi.circuit.opened", "eventhouse.circuit.opened") | summarize opens = sum(valueSum) by cloud_RoleInstance | summarize value = max(opens)'
   }
   {
     key: 'gated'

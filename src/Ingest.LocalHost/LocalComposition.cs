@@ -1,16 +1,23 @@
 using Ingest.Core.Configuration;
 using Ingest.Functions;
 using Ingest.Integrations.Capture;
+using Ingest.Integrations.Eventhouse;
 using Ingest.Integrations.PowerBi;
+using Ingest.Integrations.Sinks;
 using Ingest.PowerBiEmulator;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ingest.LocalHost;
 
 public static class LocalComposition
 {
     /// <summary>What the local host assumes where the Functions app would not: below every other source, so any setting overrides it.</summary>
-    private static readonly Dictionary<string, string?> HostDefaults = new() { ["Capture:Backend"] = StorageCaptureOptions.InMemory };
+    private static readonly Dictionary<string, string?> HostDefaults = new()
+    {
+        ["Capture:Backend"] = StorageCaptureOptions.InMemory,
+        ["Eventhouse:Database"] = "ingest",
+    };
 
     /// <summary>The Functions app's composition on embedded defaults, plus the local-only services.</summary>
     public static WebApplicationBuilder AddLocalHost(this WebApplicationBuilder builder)
@@ -23,14 +30,37 @@ public static class LocalComposition
         builder.Services.AddSettings<LocalHostOptions>(configuration, LocalHostOptions.Section);
         builder.Services.AddSingleton(sp => new PushEmulator(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddFunctionsApp(configuration);
-        if (local.EmbeddedPowerBi)
+        if (SettingsBinding.Read<SinkOptions>(configuration, SinkOptions.Section).IsEventhouse)
+        {
+            AddEventhouse(builder.Services, configuration);
+        }
+        else if (local.EmbeddedPowerBi)
         {
             builder.Services.ServePowerBiFrom(sp => new EmulatorHttpHandler(sp.GetRequiredService<PushEmulator>()));
         }
+
+        builder.Services.TryAddSingleton<IEmulatedSink>(sp => sp.GetRequiredService<PushEmulator>()); // what /local reads when no emulator is embedded
 
         builder.Services.AddMvcCore();
         builder.Services.AddHostedService<LocalRosterLoader>();
         builder.Services.AddHostedService<RedriveService>();
         return builder;
+    }
+
+    /// <summary>
+    /// With no <c>Eventhouse__QueryUri</c>, the Eventhouse is the in-process emulator, bootstrapped at start, and the
+    /// <c>/local</c> routes read it; with one, the app talks to that Eventhouse (or a standalone emulator).
+    /// </summary>
+    private static void AddEventhouse(IServiceCollection services, IConfiguration configuration)
+    {
+        if (!string.IsNullOrEmpty(configuration["Eventhouse:QueryUri"]))
+        {
+            return;
+        }
+
+        services.AddSingleton(sp => new Ingest.EventhouseEmulator.EventhouseEmulator(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEmulatedSink>(sp => sp.GetRequiredService<Ingest.EventhouseEmulator.EventhouseEmulator>());
+        services.ServeEventhouseFrom(sp => new EmulatorHttpHandler(sp.GetRequiredService<Ingest.EventhouseEmulator.EventhouseEmulator>()));
+        services.PostConfigure<EventhouseOptions>(o => o.Bootstrap = true);
     }
 }

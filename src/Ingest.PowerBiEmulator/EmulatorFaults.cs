@@ -3,7 +3,7 @@ using System.Net;
 namespace Ingest.PowerBiEmulator;
 
 /// <summary>Faults a test injects into POST rows requests: the next few answered with a status, or every one delayed.</summary>
-internal sealed class EmulatorFaults
+public sealed class EmulatorFaults
 {
     private readonly Lock _gate = new();
     private int _status;
@@ -44,8 +44,8 @@ internal sealed class EmulatorFaults
         }
     }
 
-    /// <summary>The injected answer for this request, or null when none is left.</summary>
-    public EmulatorResponse? TakeFault()
+    /// <summary>The injected status for this request, or null when none is left.</summary>
+    public int? TakeStatus()
     {
         lock (_gate)
         {
@@ -55,7 +55,13 @@ internal sealed class EmulatorFaults
             }
 
             _count--;
-            return EmulatorResponse.Error((HttpStatusCode)_status, "InjectedFault", "A fault injected by a test.", _status == 429 ? TimeSpan.FromSeconds(1) : null);
+            return _status;
         }
     }
+
+    /// <summary>The injected answer for this request in Power BI's shape, or null when none is left.</summary>
+    internal EmulatorResponse? TakeFault()
+        => TakeStatus() is { } status
+            ? EmulatorResponse.Error((HttpStatusCode)status, "InjectedFault", "A fault injected by a test.", status == 429 ? TimeSpan.FromSeconds(1) : null)
+            : null;
 }

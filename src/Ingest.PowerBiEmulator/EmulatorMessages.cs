@@ -2,8 +2,11 @@ using System.Net;
 
 namespace Ingest.PowerBiEmulator;
 
-/// <summary>A request to the emulator, independent of how it arrived (HTTP or in process).</summary>
-public sealed record EmulatorRequest(string Method, string Path, string Query, ReadOnlyMemory<byte> Body);
+/// <summary>A request to the emulator, independent of how it arrived (HTTP or in process); header names are case-insensitive.</summary>
+public sealed record EmulatorRequest(string Method, string Path, string Query, ReadOnlyMemory<byte> Body, IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public string? Header(string name) => Headers is not null && Headers.TryGetValue(name, out var value) ? value : null;
+}
 
 /// <summary>An answer in the shape Power BI gives: a JSON body, or an OData error.</summary>
 public sealed record EmulatorResponse(int Status, string? Json, TimeSpan? RetryAfter = null)

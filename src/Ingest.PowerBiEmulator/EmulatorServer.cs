@@ -22,23 +22,28 @@ public sealed class EmulatorServer : IAsyncDisposable
     public PushEmulator Emulator { get; }
 
     /// <summary>The base address, such as http://127.0.0.1:53117/.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress { get; private init; } = null!;
 
     public static async Task<EmulatorServer> StartAsync(PushEmulator emulator, int port = 0)
+    {
+        var (app, address) = await StartOnLoopbackAsync(emulator, port);
+        return new EmulatorServer(app, emulator) { BaseAddress = address };
+    }
+
+    /// <summary>Any sink emulator over real HTTP on a loopback port (0: any free one), quiet; returns its base address.</summary>
+    public static async Task<(WebApplication App, Uri BaseAddress)> StartOnLoopbackAsync(IEmulatedSink emulator, int port = 0)
     {
         var app = CreateApp(emulator, [], builder =>
         {
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
         });
-        var server = new EmulatorServer(app, emulator);
         await app.StartAsync();
-        server.BaseAddress = new Uri(BoundAddresses(app).First().TrimEnd('/') + "/");
-        return server;
+        return (app, new Uri(BoundAddresses(app).First().TrimEnd('/') + "/"));
     }
 
     /// <summary>The emulator as a web app: the <c>/local</c> inspection routes, and everything else to the push API.</summary>
-    public static WebApplication CreateApp(PushEmulator emulator, string[] args, Action<WebApplicationBuilder> configure)
+    public static WebApplication CreateApp(IEmulatedSink emulator, string[] args, Action<WebApplicationBuilder> configure)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(k =>
@@ -56,12 +61,13 @@ public sealed class EmulatorServer : IAsyncDisposable
     public static IEnumerable<string> BoundAddresses(WebApplication app)
         => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
 
-    public static async Task ServeAsync(PushEmulator emulator, HttpContext context)
+    public static async Task ServeAsync(IEmulatedSink emulator, HttpContext context)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var answer = await emulator.HandleAsync(
-            new EmulatorRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, buffer.ToArray()),
+            new EmulatorRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, buffer.ToArray(),
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)),
             context.RequestAborted);
 
         context.Response.StatusCode = answer.Status;

@@ -15,7 +15,7 @@ public static class InspectionRoutes
 
     public sealed record LatencyRequest(int Milliseconds);
 
-    public static IEndpointRouteBuilder MapInspectionRoutes(this IEndpointRouteBuilder endpoints, Func<HttpContext, PushEmulator> emulatorOf)
+    public static IEndpointRouteBuilder MapInspectionRoutes(this IEndpointRouteBuilder endpoints, Func<HttpContext, IEmulatedSink> emulatorOf)
     {
         var local = endpoints.MapGroup("/local");
         local.MapGet("/tables/{table}", (string table, HttpContext context)

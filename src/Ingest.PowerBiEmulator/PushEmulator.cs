@@ -9,7 +9,7 @@ namespace Ingest.PowerBiEmulator;
 /// Retry-After). One instance serves in process (the local host) or behind <see cref="EmulatorServer"/>.
 /// This class routes and keeps datasets and tables; rows are <see cref="RowEndpoints"/>'s.
 /// </summary>
-public sealed class PushEmulator
+public sealed class PushEmulator : IEmulatedSink
 {
     private readonly EmulatorLimits _limits;
     private readonly EmulatorWorkspace _workspace = new();

@@ -1,6 +1,6 @@
 using Ingest.Functions.Health;
 using Ingest.Integrations;
-using Ingest.Integrations.PowerBi;
+using Ingest.Integrations.Sinks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;

@@ -100,6 +100,10 @@ public sealed partial class MonitoringAgreementTests
         powerBi.Retried(throttled: true);
         powerBi.CircuitOpened();
         powerBi.ObserveCircuit(() => true);
+        var eventhouse = new Integrations.Eventhouse.EventhouseMetrics(services.GetRequiredService<IMeterFactory>());
+        eventhouse.Retried(throttled: true);
+        eventhouse.CircuitOpened();
+        eventhouse.ObserveCircuit(() => true);
         listener.RecordObservableInstruments();
         return (names, tags, statuses);
     }
@@ -118,7 +122,8 @@ public sealed partial class MonitoringAgreementTests
         Assert.Empty(queriedTags.Except(tags));
         Assert.Empty(queriedStatuses.Except(statuses));
         // The queries reach what the alerts are about: refusals, 503s, facts, poison, a failed reconciliation, the circuit, the quarantine.
-        string[] watched = ["ingest.deliveries", "ingest.facts.posted", "ingest.poisoned", "ingest.reconcile.failed", "powerbi.circuit.open", "powerbi.circuit.opened", "ingest.gated", "powerbi.posts", "powerbi.throttled"];
+        string[] watched = ["ingest.deliveries", "ingest.facts.posted", "ingest.poisoned", "ingest.reconcile.failed", "powerbi.circuit.open", "powerbi.circuit.opened",
+            "eventhouse.circuit.open", "eventhouse.circuit.opened", "ingest.gated", "powerbi.posts", "powerbi.throttled", "eventhouse.throttled"];
         Assert.Empty(watched.Except(queriedNames));
         Assert.Empty(new[] { "refused", "unavailable", "deferred" }.Except(queriedStatuses));
     }

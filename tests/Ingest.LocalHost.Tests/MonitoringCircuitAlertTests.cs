@@ -161,8 +161,8 @@ public sealed class MonitoringCircuitAlertTests
     {
         var rule = await CircuitRuleAsync();
 
-        // What Fires() evaluates: opens summed per instance, the largest against the threshold.
-        Assert.Contains($"name == \"{Opens}\"", rule.Query, StringComparison.Ordinal);
+        // What Fires() evaluates: opens summed per instance, the largest against the threshold; either sink's opens count.
+        Assert.Contains($"name in (\"{Opens}\", \"eventhouse.circuit.opened\")", rule.Query, StringComparison.Ordinal);
         Assert.Contains("sum(valueSum) by cloud_RoleInstance", rule.Query, StringComparison.Ordinal);
         Assert.EndsWith("summarize value = max(opens)", rule.Query, StringComparison.Ordinal);
         Assert.Equal("GreaterThan", rule.Operator);

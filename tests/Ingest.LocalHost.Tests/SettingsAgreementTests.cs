@@ -31,19 +31,23 @@ public sealed partial class SettingsAgreementTests
 
     private static readonly string Root = Ingest.Testing.ExternalTool.RepositoryRoot;
 
-    private static IReadOnlySet<string> FunctionsApp()
+    /// <summary>Each sink registers its own settings, so the app's are those of both compositions.</summary>
+    private static readonly Dictionary<string, string?>[] BothSinks = [[], new() { ["Sink:Kind"] = "Eventhouse" }];
+
+    private static IReadOnlySet<string> FunctionsApp() => BothSinks.SelectMany(sink =>
     {
         var services = new ServiceCollection();
-        services.AddFunctionsApp(new ConfigurationBuilder().Build());
+        services.AddFunctionsApp(new ConfigurationBuilder().AddInMemoryCollection(sink).Build());
         return SettingsCatalog.Names(Declarations(services));
-    }
+    }).ToHashSet();
 
-    private static IReadOnlySet<string> LocalHost()
+    private static IReadOnlySet<string> LocalHost() => BothSinks.SelectMany(sink =>
     {
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(sink);
         builder.AddLocalHost();
         return SettingsCatalog.Names(Declarations(builder.Services));
-    }
+    }).ToHashSet();
 
     private static IEnumerable<SettingsDeclaration> Declarations(IServiceCollection services)
         => services.Where(d => d.ServiceType == typeof(SettingsDeclaration)).Select(d => (SettingsDeclaration)d.ImplementationInstance!);
@@ -60,6 +64,8 @@ public sealed partial class SettingsAgreementTests
         Assert.DoesNotContain("PowerBi__Writer", names);
         Assert.DoesNotContain("LOCAL_ROSTER_FILE", names);
         Assert.Contains("LOCAL_ROSTER_FILE", LocalHost());
+        Assert.Contains("Eventhouse__Writer__MaxConcurrentRequests", names);
+        Assert.Contains("Sink__Kind", names);
     }
 
     [Fact]

@@ -16,16 +16,24 @@ public static class KqlAnalyzer
     private static readonly string Script = Path.Combine(ExternalTool.RepositoryRoot, "tests", "Ingest.Testing", "kql", "analyze.js");
 
     /// <summary>The diagnostics of each query, in order; an empty list is a query that parses and binds.</summary>
-    public static async Task<IReadOnlyList<IReadOnlyList<KqlDiagnostic>>> AnalyzeAsync(IReadOnlyList<string> queries)
+    /// <param name="database">The database the texts run in, its tables' columns and Kusto types; null: the Application Insights tables.</param>
+    public static async Task<IReadOnlyList<IReadOnlyList<KqlDiagnostic>>> AnalyzeAsync(
+        IReadOnlyList<string> queries, (string Name, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Tables)? database = null)
     {
         var prefix = await ExternalTool.EnsureNpmPackageAsync("kql", Package, "node_modules/@kusto/language-service-next/Kusto.Language.Bridge.js");
         var input = Path.Combine(Path.GetTempPath(), $"kql-{Guid.NewGuid():N}.json");
+        var schema = Path.ChangeExtension(input, ".db.json");
         await File.WriteAllTextAsync(input, JsonSerializer.Serialize(queries));
+        if (database is { } described)
+        {
+            await File.WriteAllTextAsync(schema, JsonSerializer.Serialize(new { name = described.Name, tables = described.Tables }));
+        }
+
         try
         {
             // Not ExternalTool.RunAsync: it joins stderr to stdout, and only stdout is the JSON answer.
             var start = new ProcessStartInfo("node") { WorkingDirectory = prefix, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[] { Script, prefix, input })
+            foreach (var argument in database is null ? new[] { Script, prefix, input } : [Script, prefix, input, schema])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -52,6 +60,7 @@ public static class KqlAnalyzer
         finally
         {
             File.Delete(input);
+            File.Delete(schema);
         }
     }
 }

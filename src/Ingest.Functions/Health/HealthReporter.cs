@@ -1,5 +1,5 @@
 using Ingest.Integrations;
-using Ingest.Integrations.PowerBi;
+using Ingest.Integrations.Sinks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ingest.Functions.Health;

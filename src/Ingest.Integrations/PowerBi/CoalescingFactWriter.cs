@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
+using Ingest.Integrations.Sinks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +38,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     {
         (_options, _circuit, _push, _clock, _metrics, _logger) = (options.Value.Writer, circuit, push, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
-        _queue = new FactQueue(_options);
+        _queue = new FactQueue(new BatchLimits(_options.MaxQueuedRows, _options.MaxRowsPerPost, _options.MaxBytesPerPost, _options.FlushWindow));
         _maxWait = PowerBiRestClient.FactRowsMaxWait(ledger);
         _poster = new FactBatchPoster(client, dataset, limiter, metrics, clock, logger, _maxWait);
     }

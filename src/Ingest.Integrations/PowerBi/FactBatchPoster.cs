@@ -1,5 +1,6 @@
 using System.Net;
 using Ingest.Core.Storage;
+using Ingest.Integrations.Sinks;
 using Microsoft.Extensions.Logging;
 
 namespace Ingest.Integrations.PowerBi;

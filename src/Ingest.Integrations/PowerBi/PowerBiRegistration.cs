@@ -3,6 +3,7 @@ using Azure.Identity;
 using Ingest.Core.Configuration;
 using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
+using Ingest.Integrations.Sinks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

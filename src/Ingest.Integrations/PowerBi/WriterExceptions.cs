@@ -2,9 +2,6 @@ using Ingest.Core.Storage;
 
 namespace Ingest.Integrations.PowerBi;
 
-/// <summary>The writer holds as many rows as it may: the caller should defer its delivery, not wait.</summary>
-public sealed class WriterSaturatedException(int queuedRows) : TransientFaultException($"The FactEvent writer already holds {queuedRows} rows waiting for Power BI.");
-
 /// <summary>Power BI is failing (the circuit is open, or retries ran out): the delivery stays captured for the redrive.</summary>
 public sealed class PowerBiUnavailableException(string message, Exception? inner = null) : TransientFaultException(message, inner);
 

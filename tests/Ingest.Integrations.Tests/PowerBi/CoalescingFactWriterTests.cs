@@ -1,5 +1,6 @@
 using Ingest.Core.Domain;
 using Ingest.Integrations.PowerBi;
+using Ingest.Integrations.Sinks;
 
 namespace Ingest.Integrations.Tests.PowerBi;
 

@@ -1,13 +1,15 @@
-// Parses and analyzes KQL queries with Microsoft's Kusto.Language (npm @kusto/language-service-next) against the
-// Application Insights tables they read, and prints every diagnostic (syntax and semantic) as JSON.
-//   node analyze.js <folder holding node_modules/@kusto/language-service-next> <file: a JSON array of query texts>
+// Parses and analyzes KQL (queries and control commands) with Microsoft's Kusto.Language (npm
+// @kusto/language-service-next) against the tables they read: the Application Insights tables, or those of a
+// database described in a third file ({"name": ..., "tables": {"T": {"Column": "type"}}}); prints every diagnostic
+// (syntax and semantic) as JSON.
+//   node analyze.js <folder holding node_modules/@kusto/language-service-next> <file: a JSON array of texts> [<database file>]
 // Prints a JSON array with, per query in order, an array of {code, severity, message, start, length}.
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
 
-const [packageRoot, queriesFile] = process.argv.slice(2);
+const [packageRoot, queriesFile, databaseFile] = process.argv.slice(2);
 if (!packageRoot || !queriesFile) {
     process.stderr.write('usage: node analyze.js <package folder> <queries.json>\n');
     process.exit(2);
@@ -64,13 +66,16 @@ const tables = {
     customEvents: { name: 'string', customMeasurements: 'dynamic', itemCount: 'int' },
 };
 
-function table(name, own) {
-    const columns = Object.entries({ ...common, ...own })
+function table(name, own, shared) {
+    const columns = Object.entries({ ...shared, ...own })
         .map(([column, type]) => new Symbols.ColumnSymbol(column, types[type], null, null, null, null));
     return new Symbols.TableSymbol.$ctor4(name, columns);
 }
 
-const database = new Symbols.DatabaseSymbol.$ctor2('ApplicationInsights', null, Object.entries(tables).map(([name, own]) => table(name, own)));
+const described = databaseFile ? JSON.parse(fs.readFileSync(databaseFile, 'utf8')) : null;
+const database = described
+    ? new Symbols.DatabaseSymbol.$ctor2(described.name, null, Object.entries(described.tables).map(([name, own]) => table(name, own, {})))
+    : new Symbols.DatabaseSymbol.$ctor2('ApplicationInsights', null, Object.entries(tables).map(([name, own]) => table(name, own, common)));
 const globals = Language.GlobalState.Default.WithDatabase(database);
 
 const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));

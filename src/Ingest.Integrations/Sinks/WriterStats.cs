@@ -1,5 +1,5 @@
 
-namespace Ingest.Integrations.PowerBi;
+namespace Ingest.Integrations.Sinks;
 
 /// <summary>The writer's counters since start, for logs, health and the benchmarks.</summary>
 public sealed record WriterStats(
@@ -17,7 +17,7 @@ public sealed record WriterStats(
 {
     public double RowsPerPost => Posts == 0 ? 0 : (double)Rows / Posts;
 
-    /// <summary>The totals <see cref="PowerBiMetrics"/> keeps, with what only the writer knows.</summary>
+    /// <summary>The totals <see cref="SinkMetrics"/> keeps, with what only the writer knows.</summary>
     public static WriterStats From(PushTotals totals, int queuedRows, bool circuitOpen) => new(
         totals.Posts, totals.Rows, totals.Throttled, totals.Retries, totals.RejectedRows, totals.FailedBatches, queuedRows, circuitOpen,
         totals.LastFlushLatency, totals.MaxFlushLatency, totals.MeanFlushLatency);

@@ -1,7 +1,10 @@
-namespace Ingest.Integrations.PowerBi;
+namespace Ingest.Integrations.Sinks;
 
-/// <summary>The FactEvent rows waiting for a batch, in arrival order, bounded by <see cref="PowerBiWriterOptions.MaxQueuedRows"/>.</summary>
-internal sealed class FactQueue(PowerBiWriterOptions options)
+/// <summary>How a coalescing writer batches: its queue's bound, a batch's rows and bytes, and how long a first row waits for company.</summary>
+public sealed record BatchLimits(int MaxQueuedRows, int MaxRowsPerBatch, int MaxBytesPerBatch, TimeSpan FlushWindow);
+
+/// <summary>The FactEvent rows waiting for a batch, in arrival order, bounded by <see cref="BatchLimits.MaxQueuedRows"/>; shared by both sinks' writers.</summary>
+internal sealed class FactQueue(BatchLimits options)
 {
     private readonly Lock _gate = new();
     private readonly List<FactSubmission> _pending = [];
@@ -60,12 +63,12 @@ internal sealed class FactQueue(PowerBiWriterOptions options)
         lock (_gate)
         {
             return _pending.Count == 0 ? null
-                : _queuedRows >= options.MaxRowsPerPost ? DateTimeOffset.MinValue
+                : _queuedRows >= options.MaxRowsPerBatch ? DateTimeOffset.MinValue
                 : _pending[0].EnqueuedAt + options.FlushWindow;
         }
     }
 
-    /// <summary>The oldest rows that fit one POST; rows that arrived before <paramref name="staleBefore"/> are handed to <paramref name="stale"/> instead.</summary>
+    /// <summary>The oldest rows that fit one request; rows that arrived before <paramref name="staleBefore"/> are handed to <paramref name="stale"/> instead.</summary>
     public FactSubmission[] TakeBatch(DateTimeOffset staleBefore, Action<FactSubmission[]> stale, out bool more)
     {
         FactSubmission[] expired;
@@ -81,7 +84,7 @@ internal sealed class FactQueue(PowerBiWriterOptions options)
             int count = 0, rows = 0, bytes = 0;
             foreach (var submission in _pending)
             {
-                if (count > 0 && (rows + submission.Rows.Length > options.MaxRowsPerPost || bytes + submission.Bytes > options.MaxBytesPerPost))
+                if (count > 0 && (rows + submission.Rows.Length > options.MaxRowsPerBatch || bytes + submission.Bytes > options.MaxBytesPerBatch))
                 {
                     break;
                 }

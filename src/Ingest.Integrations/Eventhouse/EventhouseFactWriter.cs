@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Ingest.Core.Configuration;
+using Ingest.Core.Domain;
+using Ingest.Core.Storage;
+using Ingest.Integrations.Sinks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Integrations.Eventhouse;
+
+/// <summary>
+/// Group commit for FactEvent into the Eventhouse: rows from concurrent requests go out together, one streaming
+/// ingestion per flush (a full batch, or the flush window after its first row), at most
+/// <see cref="EventhouseWriterOptions.MaxConcurrentRequests"/> in flight, no pacing beyond that. Each caller awaits
+/// the request holding its rows, so the ledger completes only what landed. A row the crash window repeats is
+/// ingested twice and counted once by <c>FactEventUnique</c>.
+/// </summary>
+public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDisposable
+{
+    private readonly EventhouseClient _client;
+    private readonly EventhouseCircuit _circuit;
+    private readonly EventhouseMetrics _metrics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<EventhouseFactWriter> _logger;
+    private readonly FactQueue _queue;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _inFlight;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _startGate = new();
+    private readonly TimeSpan _maxWait;
+    private readonly int _maxRowsPerRequest;
+    private Task? _flusher;
+
+    public EventhouseFactWriter(
+        EventhouseClient client, EventhouseCircuit circuit, EventhouseMetrics metrics, IOptions<EventhouseOptions> options, TimeProvider clock,
+        ILogger<EventhouseFactWriter> logger, IOptions<LedgerOptions>? ledger = null)
+    {
+        (_client, _circuit, _metrics, _clock, _logger) = (client, circuit, metrics, clock, logger);
+        var writer = options.Value.Writer;
+        _maxRowsPerRequest = writer.MaxRowsPerRequest;
+        _inFlight = new SemaphoreSlim(writer.MaxConcurrentRequests);
+        _queue = new FactQueue(new BatchLimits(writer.MaxQueuedRows, writer.MaxRowsPerRequest, writer.MaxBytesPerRequest, writer.FlushWindow));
+        // As for Power BI: rows are sent only while their ledger claims are surely still held.
+        _maxWait = (ledger?.Value ?? new LedgerOptions()).LeaseDuration / 3;
+    }
+
+    public async Task PostAsync(IReadOnlyList<FactEventRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        _circuit.ThrowIfOpen();
+        var submissions = rows.Chunk(_maxRowsPerRequest)
+            .Select(chunk => new FactSubmission(chunk.Select(r => JsonSerializer.SerializeToUtf8Bytes(r)).ToArray(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _clock.GetUtcNow()))
+            .ToArray();
+        _queue.Add(submissions);
+        lock (_startGate)
+        {
+            _flusher ??= StartFlusher();
+        }
+
+        _wake.Release();
+        var done = Task.WhenAll(submissions.Select(s => s.Done.Task));
+        try
+        {
+            await done.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Only rows never sent are withdrawn; rows in a request already must be awaited, landed or not.
+            if (!done.IsCompleted && _queue.Withdraw(submissions))
+            {
+                throw;
+            }
+
+            await done;
+        }
+    }
+
+    public WriterStats Stats() => WriterStats.From(_metrics.Totals(), _queue.QueuedRows, _circuit.IsOpen);
+
+    private Task StartFlusher()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(FlushLoopAsync);
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var stopping = _stopping.Token;
+        try
+        {
+            while (true)
+            {
+                await _wake.WaitAsync(stopping);
+                if (_queue.NextFlushDue() - _clock.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _clock, stopping);
+                }
+
+                await _inFlight.WaitAsync(stopping);
+                var batch = _queue.TakeBatch(_clock.GetUtcNow() - _maxWait, FailStale, out var more);
+                if (more)
+                {
+                    _wake.Release();
+                }
+
+                if (batch.Length == 0)
+                {
+                    _inFlight.Release();
+                    continue;
+                }
+
+                _ = SendAndReleaseAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // disposed: the rows still pending are failed there
+        }
+    }
+
+    private async Task SendAndReleaseAsync(FactSubmission[] batch)
+    {
+        var rows = batch.Sum(s => s.Rows.Length);
+        var oldest = batch.Min(s => s.EnqueuedAt);
+        try
+        {
+            await _client.IngestAsync(TableNames.FactEvent, Body(batch), _stopping.Token);
+            _circuit.Landed();
+            _metrics.Posted(rows, _clock.GetUtcNow() - oldest);
+            Complete(batch, null);
+        }
+        catch (EventhouseException refused) when (refused.Permanent == true)
+        {
+            // The service answered: no outage, but retrying cannot help until someone fixes the cause (a missing
+            // table or mapping, a disabled policy). The deliveries stay captured and end in the poison queue.
+            _circuit.Landed();
+            _metrics.BatchFailed();
+            _logger.LogError("The Eventhouse refused {Rows} FactEvent row(s) for good: {Code} {Detail}", rows, refused.Code, refused.Detail);
+            Complete(batch, refused);
+        }
+        catch (Exception e)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                _circuit.Failed();
+            }
+
+            _metrics.BatchFailed();
+            _logger.LogWarning(e, "A batch of {Rows} FactEvent row(s) did not reach the Eventhouse; its deliveries stay captured for the redrive", rows);
+            Complete(batch, e is EventhouseException { IsTransient: false } ? e : new EventhouseUnavailableException("The Eventhouse did not accept the rows: " + e.Message, e));
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private static void Complete(FactSubmission[] batch, Exception? failure)
+    {
+        foreach (var submission in batch)
+        {
+            if (failure is null)
+            {
+                submission.Done.TrySetResult();
+            }
+            else
+            {
+                submission.Done.TrySetException(failure);
+            }
+        }
+    }
+
+    private void FailStale(FactSubmission[] stale)
+    {
+        Complete(stale, new EventhouseUnavailableException($"FactEvent rows waited longer than {_maxWait} to be sent; their delivery is redriven instead."));
+        _logger.LogWarning("{Count} FactEvent submission(s) waited longer than {MaxWait}; failed to the redrive", stale.Length, _maxWait);
+    }
+
+    /// <summary>MultiJSON: one JSON object a line.</summary>
+    private static ReadOnlyMemory<byte> Body(FactSubmission[] batch)
+    {
+        using var buffer = new MemoryStream();
+        foreach (var row in batch.SelectMany(s => s.Rows))
+        {
+            buffer.Write(row);
+            buffer.WriteByte((byte)'\n');
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_flusher is not null)
+        {
+            await _flusher;
+        }
+
+        _queue.FailAll(new EventhouseUnavailableException("The writer stopped before these rows were sent."));
+    }
+}
