@@ -8,12 +8,12 @@ public sealed class EventhouseServer : IAsyncDisposable
 {
     private WebApplication _app = null!;
 
-    public EventhouseEmulator Emulator { get; private init; } = null!;
+    public EmulatedEventhouse Emulator { get; private init; } = null!;
 
     /// <summary>The query URI, such as http://127.0.0.1:53117/ (<c>Eventhouse__QueryUri</c>).</summary>
     public Uri BaseAddress { get; private init; } = null!;
 
-    public static async Task<EventhouseServer> StartAsync(EventhouseEmulator emulator, int port = 0)
+    public static async Task<EventhouseServer> StartAsync(EmulatedEventhouse emulator, int port = 0)
     {
         var (app, address) = await EmulatorServer.StartOnLoopbackAsync(emulator, port);
         return new EventhouseServer { _app = app, Emulator = emulator, BaseAddress = address };

@@ -10,7 +10,7 @@ public static class Program
 {
     public static void Main(string[] args)
     {
-        var app = EmulatorServer.CreateApp(new EventhouseEmulator(), args, _ => { });
+        var app = EmulatorServer.CreateApp(new EmulatedEventhouse(), args, _ => { });
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var address in EmulatorServer.BoundAddresses(app))

@@ -58,9 +58,9 @@ public static class LocalComposition
             return;
         }
 
-        services.AddSingleton(sp => new Ingest.EventhouseEmulator.EventhouseEmulator(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IEmulatedSink>(sp => sp.GetRequiredService<Ingest.EventhouseEmulator.EventhouseEmulator>());
-        services.ServeEventhouseFrom(sp => new EmulatorHttpHandler(sp.GetRequiredService<Ingest.EventhouseEmulator.EventhouseEmulator>()));
+        services.AddSingleton(sp => new Ingest.EventhouseEmulator.EmulatedEventhouse(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEmulatedSink>(sp => sp.GetRequiredService<Ingest.EventhouseEmulator.EmulatedEventhouse>());
+        services.ServeEventhouseFrom(sp => new EmulatorHttpHandler(sp.GetRequiredService<Ingest.EventhouseEmulator.EmulatedEventhouse>()));
         services.PostConfigure<EventhouseOptions>(o => o.Bootstrap = true);
     }
 }

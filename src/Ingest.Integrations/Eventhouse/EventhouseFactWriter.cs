@@ -29,6 +29,7 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private readonly Lock _startGate = new();
     private readonly TimeSpan _maxWait;
     private readonly int _maxRowsPerRequest;
+    private readonly int _maxBytesPerRequest;
     private Task? _flusher;
 
     public EventhouseFactWriter(
@@ -37,7 +38,7 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
     {
         (_client, _circuit, _metrics, _clock, _logger) = (client, circuit, metrics, clock, logger);
         var writer = options.Value.Writer;
-        _maxRowsPerRequest = writer.MaxRowsPerRequest;
+        (_maxRowsPerRequest, _maxBytesPerRequest) = (writer.MaxRowsPerRequest, writer.MaxBytesPerRequest);
         _inFlight = new SemaphoreSlim(writer.MaxConcurrentRequests);
         _queue = new FactQueue(new BatchLimits(writer.MaxQueuedRows, writer.MaxRowsPerRequest, writer.MaxBytesPerRequest, writer.FlushWindow));
         // As for Power BI: rows are sent only while their ledger claims are surely still held.
@@ -52,9 +53,7 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
         }
 
         _circuit.ThrowIfOpen();
-        var submissions = rows.Chunk(_maxRowsPerRequest)
-            .Select(chunk => new FactSubmission(chunk.Select(r => JsonSerializer.SerializeToUtf8Bytes(r)).ToArray(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _clock.GetUtcNow()))
-            .ToArray();
+        var submissions = Submissions(rows);
         _queue.Add(submissions);
         lock (_startGate)
         {
@@ -76,6 +75,36 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
             }
 
             await done;
+        }
+    }
+
+    /// <summary>The caller's rows in pieces that each fit one request, by rows and by bytes.</summary>
+    private FactSubmission[] Submissions(IReadOnlyList<FactEventRow> rows)
+    {
+        var submissions = new List<FactSubmission>();
+        var piece = new List<byte[]>();
+        var bytes = 0;
+        foreach (var line in rows.Select(r => JsonSerializer.SerializeToUtf8Bytes(r)))
+        {
+            if (piece.Count > 0 && (piece.Count == _maxRowsPerRequest || bytes + line.Length + 1 > _maxBytesPerRequest))
+            {
+                Cut();
+            }
+
+            piece.Add(line);
+            bytes += line.Length + 1;
+        }
+
+        Cut();
+        return [.. submissions];
+
+        void Cut()
+        {
+            if (piece.Count > 0)
+            {
+                submissions.Add(new FactSubmission([.. piece], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _clock.GetUtcNow()));
+                (piece, bytes) = ([], 0);
+            }
         }
     }
 

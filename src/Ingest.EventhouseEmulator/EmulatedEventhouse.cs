@@ -15,7 +15,7 @@ namespace Ingest.EventhouseEmulator;
 /// creates its tables. No KQL engine: queries are not run, stored functions are kept as text, and the one kind of
 /// materialized view the product makes (one row per key) is computed when read.
 /// </summary>
-public sealed class EventhouseEmulator(TimeProvider clock) : IEmulatedSink
+public sealed class EmulatedEventhouse(TimeProvider clock) : IEmulatedSink
 {
     /// <summary>The service's limit on one streaming ingestion request's data.</summary>
     public const int MaxIngestBytes = 4 * 1024 * 1024;
@@ -24,9 +24,22 @@ public sealed class EventhouseEmulator(TimeProvider clock) : IEmulatedSink
     private readonly Dictionary<string, KustoDatabase> _databases = new(StringComparer.Ordinal);
     private readonly EmulatorFaults _faults = new();
 
-    public EventhouseEmulator() : this(TimeProvider.System)
+    public EmulatedEventhouse() : this(TimeProvider.System)
     {
     }
+
+    private long _ingestRequests;
+    private long _gzipped;
+    private long _withoutRequestId;
+
+    /// <summary>Every streaming ingestion request received, answered or refused.</summary>
+    public long IngestRequests => Interlocked.Read(ref _ingestRequests);
+
+    /// <summary>Ingestion requests whose body came gzipped (<c>Content-Encoding: gzip</c>).</summary>
+    public long GzippedIngests => Interlocked.Read(ref _gzipped);
+
+    /// <summary>Requests (ingestion or command) that carried no <c>x-ms-client-request-id</c>.</summary>
+    public long RequestsWithoutClientRequestId => Interlocked.Read(ref _withoutRequestId);
 
     public void InjectFault(int status, int count) => _faults.Inject(status, count);
 
@@ -35,6 +48,10 @@ public sealed class EventhouseEmulator(TimeProvider clock) : IEmulatedSink
     public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request, CancellationToken cancellationToken)
     {
         var parts = request.Path.Trim('/').Split('/');
+        if (string.IsNullOrEmpty(request.Header("x-ms-client-request-id")))
+        {
+            Interlocked.Increment(ref _withoutRequestId);
+        }
         return (request.Method, parts) switch
         {
             ("POST", ["v1", "rest", "ingest", var db, var table]) => await IngestAsync(Uri.UnescapeDataString(db), Uri.UnescapeDataString(table), request, cancellationToken),
@@ -71,6 +88,12 @@ public sealed class EventhouseEmulator(TimeProvider clock) : IEmulatedSink
 
     private async Task<EmulatorResponse> IngestAsync(string db, string tableName, EmulatorRequest request, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _ingestRequests);
+        if (string.Equals(request.Header("Content-Encoding"), "gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            Interlocked.Increment(ref _gzipped);
+        }
+
         if (_faults.Latency is { } latency && latency > TimeSpan.Zero)
         {
             await _faults.HoldAsync(latency, clock, cancellationToken);
