@@ -55,14 +55,20 @@ public sealed class EmulatedEventhouse(TimeProvider clock) : IEmulatedSink
         return (request.Method, parts) switch
         {
             ("POST", ["v1", "rest", "ingest", var db, var table]) => await IngestAsync(Uri.UnescapeDataString(db), Uri.UnescapeDataString(table), request, cancellationToken),
-            ("POST", ["v1", "rest", "mgmt"]) => Manage(request),
+            ("POST", ["v1", "rest", "mgmt"]) => await ManageAsync(request, cancellationToken),
             ("POST", ["v1", "rest", "query"] or ["v2", "rest", "query"]) => KustoAnswers.BadRequest("BadRequest_NotSupported", "The emulator runs no queries; read its tables at /local/tables/{table}."),
             _ => KustoAnswers.Error(HttpStatusCode.NotFound, "NotFound", $"No such endpoint: {request.Method} {request.Path}", permanent: true),
         };
     }
 
-    private EmulatorResponse Manage(EmulatorRequest request)
+    /// <summary>A control command; the latency a test sets holds it as it holds an ingestion (a slow service is slow for both).</summary>
+    private async Task<EmulatorResponse> ManageAsync(EmulatorRequest request, CancellationToken cancellationToken)
     {
+        if (_faults.Latency is { } latency && latency > TimeSpan.Zero)
+        {
+            await _faults.HoldAsync(latency, clock, cancellationToken);
+        }
+
         string? db, csl;
         try
         {

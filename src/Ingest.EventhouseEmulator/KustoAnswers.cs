@@ -39,9 +39,9 @@ internal static class KustoAnswers
     /// <summary>400, permanent: retrying the same request cannot help.</summary>
     public static EmulatorResponse BadRequest(string code, string message) => Error(HttpStatusCode.BadRequest, code, message, permanent: true);
 
-    /// <summary>An injected fault: 429 is the service's throttling (retry after a second), anything else a transient fault.</summary>
+    /// <summary>An injected fault: 429 is the service's throttling (retry after a second); other 4xx are permanent, as the service marks a refusal; 5xx are not.</summary>
     public static EmulatorResponse Injected(int status)
         => status == 429
             ? Error(HttpStatusCode.TooManyRequests, "General_ThrottledIngestion", "The ingestion was throttled (injected by a test).", permanent: false, TimeSpan.FromSeconds(1))
-            : Error((HttpStatusCode)status, status == 503 ? "ServiceUnavailable" : "InjectedFault", "A fault injected by a test.", permanent: status is 400 or 404);
+            : Error((HttpStatusCode)status, status == 503 ? "ServiceUnavailable" : "InjectedFault", "A fault injected by a test.", permanent: status is >= 400 and < 500 and not 408);
 }

@@ -13,11 +13,7 @@ namespace Ingest.LocalHost;
 public static class LocalComposition
 {
     /// <summary>What the local host assumes where the Functions app would not: below every other source, so any setting overrides it.</summary>
-    private static readonly Dictionary<string, string?> HostDefaults = new()
-    {
-        ["Capture:Backend"] = StorageCaptureOptions.InMemory,
-        ["Eventhouse:Database"] = "ingest",
-    };
+    private static readonly Dictionary<string, string?> HostDefaults = new() { ["Capture:Backend"] = StorageCaptureOptions.InMemory };
 
     /// <summary>The Functions app's composition on embedded defaults, plus the local-only services.</summary>
     public static WebApplicationBuilder AddLocalHost(this WebApplicationBuilder builder)

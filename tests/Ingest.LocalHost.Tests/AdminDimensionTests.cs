@@ -9,15 +9,16 @@ namespace Ingest.LocalHost.Tests;
 
 /// <summary>
 /// The four signed admin syncs through the local host against the emulator, as ops would run them. The same
-/// tests run on the embedded stores and on DynamoDB Local (<see cref="AdminDimensionOnDynamoDbTests"/>).
+/// tests run on the embedded stores, on DynamoDB Local (<see cref="AdminDimensionOnDynamoDbTests"/>), and with the
+/// Eventhouse as the sink (<see cref="AdminDimensionOnEventhouseTests"/>).
 /// </summary>
 public abstract class AdminDimensionTests : IDisposable
 {
     private readonly LocalHostFactory _host;
 
     // A writer queue smaller than the largest quarantine replayed here, as a busy center's would be.
-    protected AdminDimensionTests(Dictionary<string, string?> settings)
-        => _host = new LocalHostFactory(new(settings) { ["PowerBi:Writer:MaxQueuedRows"] = "1000", ["PowerBi:Writer:MaxRowsPerPost"] = "500" });
+    protected AdminDimensionTests(Dictionary<string, string?> settings, string sink = LocalHostFactory.PowerBi)
+        => _host = new LocalHostFactory(LocalHostFactory.On(sink, new(settings) { ["PowerBi:Writer:MaxQueuedRows"] = "1000", ["PowerBi:Writer:MaxRowsPerPost"] = "500" }));
 
     public void Dispose()
     {
@@ -25,15 +26,17 @@ public abstract class AdminDimensionTests : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private PushEmulator Emulator => _host.Services.GetRequiredService<PushEmulator>();
+    private IEmulatedSink Emulator => _host.Sink;
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object body)
+    protected LocalHostFactory Host => _host;
+
+    protected async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object body)
     {
         using var response = await _host.SignedPostAsync(path, body);
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
-    private static object Goals(string month, long version, params (string Metric, double Goal)[] goals) => new
+    protected static object Goals(string month, long version, params (string Metric, double Goal)[] goals) => new
     {
         month, version, metrics = goals.Select(g => new { metricId = g.Metric, defaultGoal = g.Goal, defaultYellowFloorPct = 0.8 }),
     };
@@ -268,24 +271,6 @@ public abstract class AdminDimensionTests : IDisposable
     }
 
     [Fact]
-    public async Task ARunThatFailedAfterDeletingIsRepairedByRunningAgain()
-    {
-        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-11", 1, ("CALLS", 1000)));
-        Emulator.InjectFault(503, 50); // POSTs of rows fail; the DELETE still clears the table
-
-        var (failed, problem) = await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 1, ("CALLS", 1100)));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed);
-        Assert.Equal("downstream_unavailable", problem.GetProperty("reason").GetString());
-        Assert.Empty(await _host.RowsAsync("DimMetric"));
-
-        Emulator.InjectFault(503, 0);
-        var (repaired, _) = await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 1, ("CALLS", 1100)));
-
-        Assert.Equal(HttpStatusCode.OK, repaired);
-        Assert.Equal(["CALLS-202611", "CALLS-202612"], (await _host.RowsAsync("DimMetric")).Select(r => r.GetProperty("MetricMonthKey").GetString()).Order());
-    }
-
-    [Fact]
     public async Task EveryRunIsAuditedAndARefusedOneWithoutItsBody()
     {
         using var forged = await _host.SignedPostAsync("/api/admin/dimshift/sync", "{\"shifts\":[]}"u8.ToArray(), secret: "not-the-secret-at-all");
@@ -310,7 +295,28 @@ public abstract class AdminDimensionTests : IDisposable
     }
 }
 
-public sealed class AdminDimensionOnEmbeddedStoresTests() : AdminDimensionTests([]);
+public sealed class AdminDimensionOnEmbeddedStoresTests() : AdminDimensionTests([])
+{
+    [Fact]
+    public async Task ARunThatFailedAfterDeletingIsRepairedByRunningAgain()
+    {
+        await PostAsync("/api/admin/dimmetric/sync", Goals("2026-11", 1, ("CALLS", 1000)));
+        Host.Sink.InjectFault(503, 50); // POSTs of rows fail; the DELETE still clears the table (an Eventhouse replaces in one step)
+
+        var (failed, problem) = await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 1, ("CALLS", 1100)));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed);
+        Assert.Equal("downstream_unavailable", problem.GetProperty("reason").GetString());
+        Assert.Empty(await Host.RowsAsync("DimMetric"));
+
+        Host.Sink.InjectFault(503, 0);
+        var (repaired, _) = await PostAsync("/api/admin/dimmetric/sync", Goals("2026-12", 1, ("CALLS", 1100)));
+
+        Assert.Equal(HttpStatusCode.OK, repaired);
+        Assert.Equal(["CALLS-202611", "CALLS-202612"], (await Host.RowsAsync("DimMetric")).Select(r => r.GetProperty("MetricMonthKey").GetString()).Order());
+    }
+}
+
+public sealed class AdminDimensionOnEventhouseTests() : AdminDimensionTests([], LocalHostFactory.Eventhouse);
 
 [Collection(DynamoDbCollection.Name)]
 [Trait("Category", "Slow")]

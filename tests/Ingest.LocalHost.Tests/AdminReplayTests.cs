@@ -6,11 +6,11 @@ using System.Text.Json;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary>The signed poison replay through the local host: a delivery that kept failing is listed, replayed, and lands once.</summary>
-public sealed class AdminReplayTests : IDisposable
+public abstract class AdminReplayTests(string sink) : IDisposable
 {
     private const string Secret = "local-dev-admin-secret";
 
-    private readonly LocalHostFactory _host = new(new()
+    private readonly LocalHostFactory _host = new(LocalHostFactory.On(sink, new()
     {
         ["Capture:RedriveDelay"] = "00:00:00.300",
         ["Capture:VisibilityTimeout"] = "00:00:02",
@@ -18,9 +18,13 @@ public sealed class AdminReplayTests : IDisposable
         ["Capture:MaxDequeueCount"] = "1",
         ["PowerBi:Writer:MaxAttempts"] = "1",
         ["PowerBi:Writer:BreakerFailures"] = "1000",
-    });
+    }));
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private Task<HttpResponseMessage> SignedAsync(object body, string secret = Secret, string? nonce = null)
         => _host.SignedPostAsync("/api/admin/replay", JsonSerializer.SerializeToUtf8Bytes(body), secret, nonce);
@@ -96,3 +100,7 @@ public sealed class AdminReplayTests : IDisposable
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("body", out _));
     }
 }
+
+public sealed class AdminReplayOnPowerBiTests() : AdminReplayTests(LocalHostFactory.PowerBi);
+
+public sealed class AdminReplayOnEventhouseTests() : AdminReplayTests(LocalHostFactory.Eventhouse);

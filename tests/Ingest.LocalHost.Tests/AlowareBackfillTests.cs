@@ -9,20 +9,24 @@ namespace Ingest.LocalHost.Tests;
 /// The signed Aloware export backfill through the local host: the hand-written sample export, mixed with live webhook
 /// deliveries of two of its communications, adds exactly the missing facts once, with their agent and DateKey.
 /// </summary>
-public sealed class AlowareBackfillTests : IDisposable
+public abstract class AlowareBackfillTests(string sink) : IDisposable
 {
     private const string Path = "/api/admin/backfill/aloware";
 
     private static readonly byte[] Export = File.ReadAllBytes(System.IO.Path.Combine(AppContext.BaseDirectory, "samples", "aloware", "export-2026-11.csv"));
 
-    private readonly LocalHostFactory _host = new(new()
+    private readonly LocalHostFactory _host = new(LocalHostFactory.On(sink, new()
     {
         ["BUSINESS_TIME_ZONE"] = "America/New_York",
         // The sample's dates are fixed: a ledger that remembers ten years keeps them inside its memory on any day.
         ["Ledger:Retention"] = "3650.00:00:00",
-    });
+    }));
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<JsonElement> BackfillAsync(byte[] csv, bool dryRun = false)
     {
@@ -120,7 +124,7 @@ public sealed class AlowareBackfillTests : IDisposable
     [Fact]
     public async Task LinesOlderThanTheLedgerRemembersAreErrorsNotFacts()
     {
-        using var host = new LocalHostFactory(new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "1.00:00:00" });
+        using var host = new LocalHostFactory(LocalHostFactory.On(sink, new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "1.00:00:00" }));
         using var response = await host.SignedPostAsync(Path, Export, contentType: "text/csv");
         var summary = await response.Content.ReadFromJsonAsync<JsonElement>();
 
@@ -130,3 +134,7 @@ public sealed class AlowareBackfillTests : IDisposable
         Assert.Empty(await host.RowsAsync("FactEvent"));
     }
 }
+
+public sealed class AlowareBackfillOnPowerBiTests() : AlowareBackfillTests(LocalHostFactory.PowerBi);
+
+public sealed class AlowareBackfillOnEventhouseTests() : AlowareBackfillTests(LocalHostFactory.Eventhouse);

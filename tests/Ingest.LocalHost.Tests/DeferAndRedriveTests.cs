@@ -6,16 +6,20 @@ namespace Ingest.LocalHost.Tests;
 
 /// <summary>Power BI faults seen from outside: the delivery is answered "deferred", then lands once when the fault clears.</summary>
 [Trait("Category", "Slow")]
-public sealed class DeferAndRedriveTests : IDisposable
+public abstract class DeferAndRedriveTests(string sink) : IDisposable
 {
-    private readonly LocalHostFactory _host = new(new()
+    private readonly LocalHostFactory _host = new(LocalHostFactory.On(sink, new()
     {
         ["Capture:RedriveDelay"] = "00:00:01",
         ["Capture:VisibilityTimeout"] = "00:00:01",
         ["Capture:PollInterval"] = "00:00:00.200",
-    });
+    }));
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task ADeferredDeliveryLandsOnceAfterTheFaultClears()
@@ -49,7 +53,7 @@ public sealed class DeferAndRedriveTests : IDisposable
         var readme = await File.ReadAllTextAsync(Path.Combine(Ingest.Testing.ExternalTool.RepositoryRoot, "README.md"));
         var faults = System.Text.RegularExpressions.Regex.Match(readme, """/local/faults .* -d '(?<body>\{[^']*\})'""").Groups["body"].Value;
         Assert.Contains("about 30 seconds\nlater (`Capture__RedriveDelay`)", readme.Replace("\r\n", "\n"));
-        using var host = new LocalHostFactory();
+        using var host = new LocalHostFactory(LocalHostFactory.On(sink));
         var client = host.CreateClient();
         foreach (var call in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "samples", "aloware"), "call-*.json").Order())
         {
@@ -96,3 +100,9 @@ public sealed class DeferAndRedriveTests : IDisposable
         return rows;
     }
 }
+
+[Trait("Category", "Slow")]
+public sealed class DeferAndRedriveOnPowerBiTests() : DeferAndRedriveTests(LocalHostFactory.PowerBi);
+
+[Trait("Category", "Slow")]
+public sealed class DeferAndRedriveOnEventhouseTests() : DeferAndRedriveTests(LocalHostFactory.Eventhouse);

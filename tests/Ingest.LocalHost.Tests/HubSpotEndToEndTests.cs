@@ -12,7 +12,7 @@ namespace Ingest.LocalHost.Tests;
 /// one EMAILS fact per sent email, one CASES fact per closed ticket, and nothing extra from HubSpot's retries,
 /// duplicates, reopen-and-close or out-of-order events.
 /// </summary>
-public sealed class HubSpotEndToEndTests() : HubSpotHostTests
+public abstract class HubSpotEndToEndTests(string sink) : HubSpotHostTests(sink: sink)
 {
     private const string Secret = LocalHostFactory.HubSpotSecret;
     private const string PublicUrl = LocalHostFactory.HubSpotPublicUrl;
@@ -132,3 +132,7 @@ public sealed class HubSpotEndToEndTests() : HubSpotHostTests
         Assert.DoesNotContain(await Host.RowsAsync("FactEvent"), r => r.GetProperty("MetricID").GetString() == "EMAILS");
     }
 }
+
+public sealed class HubSpotEndToEndOnPowerBiTests() : HubSpotEndToEndTests(LocalHostFactory.PowerBi);
+
+public sealed class HubSpotEndToEndOnEventhouseTests() : HubSpotEndToEndTests(LocalHostFactory.Eventhouse);

@@ -10,7 +10,7 @@ namespace Ingest.LocalHost.Tests;
 /// The signed HubSpot reconciliation against the fake CRM's search: it adds exactly what the webhooks never delivered,
 /// dated and attributed as the webhook would have, and a second run adds nothing.
 /// </summary>
-public sealed class HubSpotReconcileTests() : HubSpotHostTests(new() { ["Ledger:Retention"] = "3650.00:00:00" })
+public abstract class HubSpotReconcileTests(string sink) : HubSpotHostTests(new() { ["Ledger:Retention"] = "3650.00:00:00" }, sink)
 {
     private const string Path = "/api/admin/reconcile/hubspot";
 
@@ -116,7 +116,7 @@ public sealed class HubSpotReconcileTests() : HubSpotHostTests(new() { ["Ledger:
             HubSpot.AddEmail(id, "11", "EMAIL", At.AddSeconds(id));
         }
 
-        using var host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(HubSpot, new() { ["Ledger:Retention"] = "3650.00:00:00", ["Admin:RecoveryDeadline"] = "00:00:00.001" }));
+        using var host = new LocalHostFactory(LocalHostFactory.HubSpotSettings(HubSpot, LocalHostFactory.On(Sink, new() { ["Ledger:Retention"] = "3650.00:00:00", ["Admin:RecoveryDeadline"] = "00:00:00.001" })));
         var runs = new List<JsonElement>();
         do
         {
@@ -165,9 +165,13 @@ public sealed class HubSpotReconcileTests() : HubSpotHostTests(new() { ["Ledger:
     [Fact]
     public async Task WithoutHubSpotTheRouteIs404()
     {
-        using var host = new LocalHostFactory();
+        using var host = new LocalHostFactory(LocalHostFactory.On(Sink));
         using var response = await host.SignedPostAsync(Path, new { from = "2026-11-24", to = "2026-11-25" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+public sealed class HubSpotReconcileOnPowerBiTests() : HubSpotReconcileTests(LocalHostFactory.PowerBi);
+
+public sealed class HubSpotReconcileOnEventhouseTests() : HubSpotReconcileTests(LocalHostFactory.Eventhouse);

@@ -12,6 +12,36 @@ public sealed class LocalHostFactory(Dictionary<string, string?>? settings = nul
     : WebApplicationFactory<Program>
 {
     public const string Token = "local-dev-token";
+
+    /// <summary>The sinks an end-to-end test runs against: Power BI's push emulator and the Eventhouse emulator, both embedded.</summary>
+    public const string PowerBi = "PowerBi";
+    public const string Eventhouse = "Eventhouse";
+
+    /// <summary><paramref name="settings"/> on <paramref name="sink"/>; a writer setting given for Power BI is given to the Eventhouse's writer too.</summary>
+    public static Dictionary<string, string?> On(string sink, Dictionary<string, string?>? settings = null)
+    {
+        var on = new Dictionary<string, string?>(settings ?? []) { ["Sink:Kind"] = sink };
+        foreach (var (key, value) in settings ?? [])
+        {
+            if (sink == Eventhouse && key.Replace("__", ":", StringComparison.Ordinal) is var name && name.StartsWith("PowerBi:Writer:", StringComparison.Ordinal)
+                && EventhouseEquivalent(name["PowerBi:Writer:".Length..]) is { } equivalent)
+            {
+                on["Eventhouse:Writer:" + equivalent] = value;
+            }
+        }
+
+        return on;
+    }
+
+    private static string? EventhouseEquivalent(string powerBiWriterSetting) => powerBiWriterSetting switch
+    {
+        "MaxAttempts" or "BreakerFailures" or "BreakerOpenFor" or "MaxQueuedRows" or "MaxRetryAfter" or "FlushWindow" => powerBiWriterSetting,
+        "MaxRowsPerPost" => "MaxRowsPerRequest",
+        _ => null,
+    };
+
+    /// <summary>The embedded emulator of the sink in use.</summary>
+    public PowerBiEmulator.IEmulatedSink Sink => Services.GetRequiredService<PowerBiEmulator.IEmulatedSink>();
     public const string AdminSecret = "local-dev-admin-secret";
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)

@@ -14,7 +14,7 @@ namespace Ingest.LocalHost.Tests;
 /// refused naming the first; a caller who leaves stops the run cleanly; a run past its deadline answers what it did
 /// and says to run it again. Run again, each leaves every fact in FactEvent exactly once.
 /// </summary>
-public sealed class RecoveryRunTests
+public abstract class RecoveryRunTests(string sink)
 {
     private const string Path = "/api/admin/backfill/aloware";
 
@@ -32,11 +32,11 @@ public sealed class RecoveryRunTests
         return Encoding.UTF8.GetBytes(csv.ToString());
     }
 
-    private static Dictionary<string, string?> Settings(string? deadline = null) => new()
+    private Dictionary<string, string?> Settings(string? deadline = null) => LocalHostFactory.On(sink, new()
     {
         ["BUSINESS_TIME_ZONE"] = "America/New_York",
         ["Admin:RecoveryDeadline"] = deadline ?? "00:03:20",
-    };
+    });
 
     private static async Task<JsonElement> SummaryAsync(HttpResponseMessage response)
     {
@@ -178,3 +178,7 @@ public sealed class RecoveryRunTests
         }
     }
 }
+
+public sealed class RecoveryRunOnPowerBiTests() : RecoveryRunTests(LocalHostFactory.PowerBi);
+
+public sealed class RecoveryRunOnEventhouseTests() : RecoveryRunTests(LocalHostFactory.Eventhouse);

@@ -6,12 +6,16 @@ using System.Text.Json;
 
 namespace Ingest.LocalHost.Tests;
 
-/// <summary>The whole ingest path through the local host: HTTP in, the embedded Power BI emulator's FactEvent out.</summary>
-public sealed class WebhookEndToEndTests : IDisposable
+/// <summary>The whole ingest path through the local host: HTTP in, the embedded sink's FactEvent out, on each sink.</summary>
+public abstract class WebhookEndToEndTests(string sink) : IDisposable
 {
-    private readonly LocalHostFactory _host = new();
+    private readonly LocalHostFactory _host = new(LocalHostFactory.On(sink));
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task TheSixDeliveriesOfACompletedCallYieldOneCallsRowDatedInTheBusinessZone()
@@ -159,3 +163,7 @@ public sealed class WebhookEndToEndTests : IDisposable
         Assert.Equal(4, stats.GetProperty("tables").GetProperty("DimAgent").GetProperty("rows").GetInt64());
     }
 }
+
+public sealed class WebhookEndToEndOnPowerBiTests() : WebhookEndToEndTests(LocalHostFactory.PowerBi);
+
+public sealed class WebhookEndToEndOnEventhouseTests() : WebhookEndToEndTests(LocalHostFactory.Eventhouse);
