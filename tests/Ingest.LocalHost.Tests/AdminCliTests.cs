@@ -35,6 +35,33 @@ public sealed class AdminCliTests : IDisposable
     }
 
     [Fact]
+    public async Task BootstrapsAnEventhouseTwiceAndGrantsTheAppItsRolesWithoutAnAdminSecret()
+    {
+        await using var eventhouse = await Ingest.EventhouseEmulator.EventhouseServer.StartAsync(new Ingest.EventhouseEmulator.EmulatedEventhouse());
+        string[] args = ["eventhouse", "bootstrap", "--query-uri", eventhouse.BaseAddress.ToString(), "--database", "ingest", "--authentication", "None"];
+
+        var first = await new AdminCommand(new Dictionary<string, string?>(), _host.CreateClient(), _output, _errors).RunAsync(args);
+        var second = await new AdminCommand(new Dictionary<string, string?>(), _host.CreateClient(), _output, _errors)
+            .RunAsync([.. args, "--principal", "aadapp=11111111-2222-3333-4444-555555555555;contoso.com"]);
+
+        Assert.Equal((0, 0), (first, second));
+        Assert.Contains("(no roles: pass --principal", _output.ToString());
+        var described = eventhouse.Emulator.Describe("ingest");
+        Assert.Contains("view FactEventUnique on FactEvent by EventKey", described);
+        Assert.Contains("grant admins 'aadapp=11111111-2222-3333-4444-555555555555;contoso.com'", described);
+    }
+
+    [Fact]
+    public async Task AnEventhouseThatRefusesIsExitCode1WithItsReason()
+    {
+        var exit = await new AdminCommand(new Dictionary<string, string?>(), _host.CreateClient(), _output, _errors)
+            .RunAsync(["eventhouse", "bootstrap", "--query-uri", "http://127.0.0.1:9/", "--database", "ingest", "--authentication", "None"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("The Eventhouse refused or did not answer", _errors.ToString());
+    }
+
+    [Fact]
     public async Task PrintsTheFieldErrorsReadably()
     {
         var file = Path.GetTempFileName();

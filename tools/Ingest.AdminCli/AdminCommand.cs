@@ -34,6 +34,7 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
           --after-line N  backfill only: count the export's lines after line N (where a run stopped at its deadline)
           --print    print the signed request and send nothing
           env:       ADMIN_HMAC_SECRET (required), ADMIN_API_KEY (when the app requires one)
+        or:    ingest-admin eventhouse bootstrap --query-uri https://<eventhouse> --database <db> [--principal aadapp=<id>;<tenant>] [--authentication None]
         """;
 
     private readonly Option<string> _url = UrlOption();
@@ -77,6 +78,7 @@ public sealed class AdminCommand(IReadOnlyDictionary<string, string?> environmen
             root.Subcommands.Add(parent);
         }
 
+        root.Subcommands.Add(EventhouseCommand.Create(output, errors));
         return root;
     }
 
