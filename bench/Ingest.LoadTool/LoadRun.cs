@@ -59,7 +59,7 @@ public static class LoadRun
         var warmup = options.Warmup.TotalSeconds;
         var corpus = Corpus.Build(options.FactsPerSecond, (int)Math.Ceiling(warmup) + options.Seconds, options.CallShare, firstId: 90_000_000);
         var counted = corpus.Count(d => d.At >= warmup);
-        var emulator = app.Services.GetRequiredService<Ingest.PowerBiEmulator.PushEmulator>();
+        var emulator = app.Services.GetRequiredService<Ingest.PowerBiEmulator.IEmulatedSink>();
         using var faults = new CancellationTokenSource();
         var injecting = options.FaultEvery is { } every
             ? InjectFaultsAsync(emulator, every, faults.Token)
@@ -150,11 +150,11 @@ public static class LoadRun
             expected.Count, landed.Count(expected.Contains), landed.Count - landed.Distinct().Count(), expected.Count(k => !landed.Contains(k)), answeredFor, cpuMs);
     }
 
-    private static Ingest.PowerBiEmulator.TableStats FactStats(Ingest.PowerBiEmulator.PushEmulator emulator)
+    private static Ingest.PowerBiEmulator.TableStats FactStats(Ingest.PowerBiEmulator.IEmulatedSink emulator)
         => emulator.Stats().GetValueOrDefault("FactEvent") ?? new Ingest.PowerBiEmulator.TableStats(0, 0, 0, 0);
 
-    /// <summary>Soak faults: now and then, Power BI answers 503 or 429 to a random number of POSTs.</summary>
-    private static async Task InjectFaultsAsync(Ingest.PowerBiEmulator.PushEmulator emulator, TimeSpan every, CancellationToken stop)
+    /// <summary>Soak faults: now and then, the sink answers 503 or 429 to a random number of writes.</summary>
+    private static async Task InjectFaultsAsync(Ingest.PowerBiEmulator.IEmulatedSink emulator, TimeSpan every, CancellationToken stop)
     {
         var random = new Random(7);
         while (!stop.IsCancellationRequested)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ingest.LoadTool;
 
-// Usage: dotnet run -c Release --project bench/Ingest.LoadTool -- [--rate 277] [--seconds 60] [--warmup 10] [--call-share 0.3] [--mode both|coalescing|direct] [--drain 60]
+// Usage: dotnet run -c Release --project bench/Ingest.LoadTool -- [--rate 277] [--seconds 60] [--warmup 10] [--call-share 0.3] [--mode both|coalescing|direct] [--drain 60] [--sink powerbi|eventhouse]
 //        the warm-up's seconds are offered first at the same rate and left out of every figure but landed/missing
 //        with DynamoDB Local and Azurite started by the tool (loopback, stopped at the end): add --real-state
 //        soak: add --soak 30 (seconds between random Power BI faults), for example --rate 50 --seconds 1800 --mode coalescing --soak 30 --drain 300
@@ -15,7 +15,14 @@ var callShare = Number("call-share", 0.3);
 var drain = TimeSpan.FromSeconds(Number("drain", 60));
 // Ten seconds: the JIT, the connection pools and the dataset's creation are behind by then on this machine.
 var warmup = TimeSpan.FromSeconds(Number("warmup", 10));
-var mode = arguments.GetValueOrDefault("mode", "both");
+var eventhouse = arguments.GetValueOrDefault("sink", "powerbi") == "eventhouse";
+// The one-POST-per-event writer is Power BI's naive baseline; the Eventhouse has only its coalescing writer.
+var mode = arguments.GetValueOrDefault("mode", eventhouse ? "coalescing" : "both");
+if (eventhouse && mode != "coalescing")
+{
+    Console.Error.WriteLine("--sink eventhouse runs only --mode coalescing.");
+    return 2;
+}
 if (seconds is < 1 or > 3600 || rate is <= 0 or > 5000 || warmup < TimeSpan.Zero || warmup > TimeSpan.FromMinutes(5))
 {
     Console.Error.WriteLine("--seconds must be 1..3600, --rate 0..5000 and --warmup 0..300: the tool is bounded in time and count.");
@@ -23,6 +30,10 @@ if (seconds is < 1 or > 3600 || rate is <= 0 or > 5000 || warmup < TimeSpan.Zero
 }
 
 var extra = new Dictionary<string, string?>();
+if (eventhouse)
+{
+    extra["Sink:Kind"] = "Eventhouse"; // the local host embeds the Eventhouse emulator
+}
 if (arguments.TryGetValue("dynamodb", out var dynamoUrl))
 {
     extra["DynamoDb:Enabled"] = "true";
@@ -53,7 +64,7 @@ if (dynamoDbLocal is not null && azurite is not null)
     neighbours["Azurite"] = azurite.Process;
 }
 
-Console.WriteLine($"Offering {rate} facts/s for {warmup.TotalSeconds:0} s of warm-up (not counted) then {seconds} s ({callShare:P0} calls of 6 deliveries, the rest SMS), Power BI emulator with the real limits, state {(extra.Count > 0 ? "DynamoDB " + dynamoUrl : "in memory")}, capture {(azurite is null ? "in memory" : "Azurite")}.");
+Console.WriteLine($"Offering {rate} facts/s for {warmup.TotalSeconds:0} s of warm-up (not counted) then {seconds} s ({callShare:P0} calls of 6 deliveries, the rest SMS), {(eventhouse ? "Eventhouse emulator" : "Power BI emulator with the real limits")}, state {(dynamoUrl is not null ? "DynamoDB " + dynamoUrl : "in memory")}, capture {(azurite is null ? "in memory" : "Azurite")}.");
 TimeSpan? faultEvery = arguments.TryGetValue("soak", out var soak) ? TimeSpan.FromSeconds(double.Parse(soak, CultureInfo.InvariantCulture)) : null;
 var results = new List<LoadResult>();
 foreach (var writer in mode == "both" ? new[] { "Coalescing", "Direct" } : [char.ToUpperInvariant(mode[0]) + mode[1..]])
