@@ -37,7 +37,7 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
     {
         var logs = options.LogFolder ?? Directory.CreateTempSubdirectory("fault-campaign-").FullName;
         Directory.CreateDirectory(logs);
-        output.WriteLine($"fault campaign: seed {options.Seed}, {options.Hosts} hosts, {options.Load.TotalMinutes:0.#} min, break {options.Break}, logs in {logs}");
+        output.WriteLine($"fault campaign: seed {options.Seed}, {options.Hosts} hosts, {options.Load.TotalMinutes:0.#} min, sink {(options.Eventhouse ? "Eventhouse" : "Power BI")}, break {options.Break}, logs in {logs}");
         var dynamo = sharedDynamo ?? await DynamoDbLocal.StartAsync();
         var azurite = sharedAzurite ?? await Azurite.StartAsync();
         try
@@ -105,7 +105,7 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
             await queue.ClearMessagesAsync();
         }
 
-        _emulator = new AppProcess("Ingest.PowerBiEmulator", ExternalTool.FreeLoopbackPort(), new Dictionary<string, string>(), Path.Combine(logs, "emulator.log"), "local/stats");
+        _emulator = new AppProcess(options.Eventhouse ? "Ingest.EventhouseEmulator" : "Ingest.PowerBiEmulator", ExternalTool.FreeLoopbackPort(), new Dictionary<string, string>(), Path.Combine(logs, "emulator.log"), "local/stats");
         await _emulator.StartAsync(TimeSpan.FromSeconds(60));
         _powerBi = new TcpProxy(_emulator.Address);
         _watch = new FactWatch(_inspector, _emulator.Address, _clock);
@@ -155,6 +155,17 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
         foreach (var (name, value) in _hubSpot.Settings)
         {
             environment[name] = value;
+        }
+
+        if (options.Eventhouse)
+        {
+            // The same faults reach the Eventhouse through the same proxy; every host bootstraps it at start.
+            environment["Sink__Kind"] = "Eventhouse";
+            environment["Eventhouse__QueryUri"] = _powerBi.Address.ToString();
+            environment["Eventhouse__Database"] = "ingest";
+            environment["Eventhouse__Authentication"] = "None";
+            environment["Eventhouse__Bootstrap"] = "true";
+            environment["Eventhouse__Writer__BreakerOpenFor"] = "00:00:05";
         }
 
         return environment;
@@ -340,8 +351,15 @@ public sealed partial class Campaign(CampaignOptions options, TextWriter output)
         return datasets.GetProperty("value").EnumerateArray().First(d => d.GetProperty("name").GetString() == "Ingest").GetProperty("id").GetString()!;
     }
 
+    /// <summary>Power BI: the datasets named Ingest (two would split the facts); the Eventhouse: one database, bootstrapped.</summary>
     private async Task<int> DatasetCountAsync()
     {
+        if (options.Eventhouse)
+        {
+            var stats = await _inspector.GetFromJsonAsync<JsonElement>(new Uri(_emulator.Address, "local/stats"));
+            return stats.GetProperty("tables").TryGetProperty("FactEvent", out _) ? 1 : 0;
+        }
+
         var datasets = await _inspector.GetFromJsonAsync<JsonElement>(new Uri(_emulator.Address, $"v1.0/myorg/groups/{Workspace}/datasets"));
         return datasets.GetProperty("value").EnumerateArray().Count(d => d.GetProperty("name").GetString() == "Ingest");
     }

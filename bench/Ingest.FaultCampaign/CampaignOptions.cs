@@ -34,6 +34,9 @@ public sealed record CampaignOptions
 
     public CampaignBreak Break { get; init; } = CampaignBreak.None;
 
+    /// <summary>The sink the hosts write to, as a standalone emulator behind a proxy the faults control.</summary>
+    public bool Eventhouse { get; init; }
+
     public static CampaignOptions Parse(string[] args)
     {
         var options = new CampaignOptions();
@@ -50,8 +53,14 @@ public sealed record CampaignOptions
                 "--lease" => options with { LeaseDuration = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--logs" => options with { LogFolder = value },
                 "--break" => options with { Break = ParseBreak(value) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --hosts N --minutes M --drain-minutes M --seed S --rate F --lease hh:mm:ss --logs DIR --break slow-sink|refusing-host|duplicate"),
+                "--sink" => options with { Eventhouse = value switch { "eventhouse" => true, "powerbi" => false, _ => throw new ArgumentException($"--sink {value}: expected powerbi or eventhouse.") } },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --hosts N --minutes M --drain-minutes M --seed S --rate F --lease hh:mm:ss --logs DIR --break slow-sink|refusing-host|duplicate --sink powerbi|eventhouse"),
             };
+        }
+
+        if (options.Eventhouse && options.Break == CampaignBreak.Duplicate)
+        {
+            throw new ArgumentException("--break duplicate posts to the push emulator: it runs with --sink powerbi.");
         }
 
         if (options.Hosts < 1 || options.Load <= TimeSpan.Zero || options.FactsPerSecond <= 0)
