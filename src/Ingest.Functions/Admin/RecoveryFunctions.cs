@@ -1,6 +1,5 @@
 using FluentValidation;
 using Ingest.Core.Admin;
-using Ingest.Functions.Http;
 using Ingest.Integrations.Aloware;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -20,23 +19,15 @@ public sealed class RecoveryFunctions(AdminEndpoint endpoint, AlowareBackfill ba
     public async Task<IActionResult> BackfillAloware(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/backfill/aloware")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var flag = request.Query["dryRun"].FirstOrDefault();
-        var dryRun = false;
-        if (flag is not null && !bool.TryParse(flag, out dryRun))
+        var (query, problem) = BackfillQuery.Read(request.Query);
+        if (query is null)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid query", "dryRun must be true or false.", "dryRun");
-        }
-
-        var resume = request.Query["afterLine"].FirstOrDefault();
-        var afterLine = 0;
-        if (resume is not null && !(int.TryParse(resume, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out afterLine) && afterLine >= 1))
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid query", "afterLine must be a line number, 1 or more.", "afterLine");
+            return problem!;
         }
 
         using var untilTheCallerLeaves = AdminEndpoint.UntilTheCallerLeaves(request, cancellationToken);
         var stop = untilTheCallerLeaves.Token;
-        return await endpoint.HandleUploadAsync(request, "text/csv", options.Value.MaxBackfillBytes, (csv, actor) => backfill.RunAsync(csv, dryRun, afterLine, actor, stop), stop);
+        return await endpoint.HandleUploadAsync(request, "text/csv", options.Value.MaxBackfillBytes, (csv, actor) => backfill.RunAsync(csv, query.DryRun, query.AfterLine, actor, stop), stop);
     }
 
     [Function("AdminQuarantineList")]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
@@ -28,8 +27,7 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startGate = new();
     private readonly TimeSpan _maxWait;
-    private readonly int _maxRowsPerRequest;
-    private readonly int _maxBytesPerRequest;
+    private readonly BatchLimits _limits;
     private Task? _flusher;
 
     public EventhouseFactWriter(
@@ -38,9 +36,9 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
     {
         (_client, _circuit, _metrics, _clock, _logger) = (client, circuit, metrics, clock, logger);
         var writer = options.Value.Writer;
-        (_maxRowsPerRequest, _maxBytesPerRequest) = (writer.MaxRowsPerRequest, writer.MaxBytesPerRequest);
         _inFlight = new SemaphoreSlim(writer.MaxConcurrentRequests);
-        _queue = new FactQueue(new BatchLimits(writer.MaxQueuedRows, writer.MaxRowsPerRequest, writer.MaxBytesPerRequest, writer.FlushWindow));
+        _limits = new BatchLimits(writer.MaxQueuedRows, writer.MaxRowsPerRequest, writer.MaxBytesPerRequest, writer.FlushWindow);
+        _queue = new FactQueue(_limits);
         // As for Power BI: rows are sent only while their ledger claims are surely still held.
         _maxWait = (ledger?.Value ?? new LedgerOptions()).LeaseDuration / 3;
     }
@@ -53,7 +51,7 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
         }
 
         _circuit.ThrowIfOpen();
-        var submissions = Submissions(rows);
+        var submissions = FactSubmission.Split(rows, _limits, _clock.GetUtcNow());
         _queue.Add(submissions);
         lock (_startGate)
         {
@@ -61,51 +59,7 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
         }
 
         _wake.Release();
-        var done = Task.WhenAll(submissions.Select(s => s.Done.Task));
-        try
-        {
-            await done.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Only rows never sent are withdrawn; rows in a request already must be awaited, landed or not.
-            if (!done.IsCompleted && _queue.Withdraw(submissions))
-            {
-                throw;
-            }
-
-            await done;
-        }
-    }
-
-    /// <summary>The caller's rows in pieces that each fit one request, by rows and by bytes.</summary>
-    private FactSubmission[] Submissions(IReadOnlyList<FactEventRow> rows)
-    {
-        var submissions = new List<FactSubmission>();
-        var piece = new List<byte[]>();
-        var bytes = 0;
-        foreach (var line in rows.Select(r => JsonSerializer.SerializeToUtf8Bytes(r)))
-        {
-            if (piece.Count > 0 && (piece.Count == _maxRowsPerRequest || bytes + line.Length + 1 > _maxBytesPerRequest))
-            {
-                Cut();
-            }
-
-            piece.Add(line);
-            bytes += line.Length + 1;
-        }
-
-        Cut();
-        return [.. submissions];
-
-        void Cut()
-        {
-            if (piece.Count > 0)
-            {
-                submissions.Add(new FactSubmission([.. piece], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _clock.GetUtcNow()));
-                (piece, bytes) = ([], 0);
-            }
-        }
+        await _queue.AwaitAsync(submissions, cancellationToken);
     }
 
     public WriterStats Stats() => WriterStats.From(_metrics.Totals(), _queue.QueuedRows, _circuit.IsOpen);

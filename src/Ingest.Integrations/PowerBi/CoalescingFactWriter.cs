@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ingest.Core.Configuration;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
@@ -25,6 +24,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private readonly ILogger<CoalescingFactWriter> _logger;
     private readonly PowerBiMetrics _metrics;
     private readonly FactQueue _queue;
+    private readonly BatchLimits _limits;
     private readonly Lock _startGate = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _inFlight;
@@ -38,7 +38,8 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
     {
         (_options, _circuit, _push, _clock, _metrics, _logger) = (options.Value.Writer, circuit, push, clock, metrics, logger);
         _inFlight = new SemaphoreSlim(_options.MaxPendingPosts);
-        _queue = new FactQueue(new BatchLimits(_options.MaxQueuedRows, _options.MaxRowsPerPost, _options.MaxBytesPerPost, _options.FlushWindow));
+        _limits = new BatchLimits(_options.MaxQueuedRows, _options.MaxRowsPerPost, _options.MaxBytesPerPost, _options.FlushWindow);
+        _queue = new FactQueue(_limits);
         _maxWait = PowerBiRestClient.FactRowsMaxWait(ledger);
         _poster = new FactBatchPoster(client, dataset, limiter, metrics, clock, logger, _maxWait);
     }
@@ -52,9 +53,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
 
         _circuit.ThrowIfOpen();
 
-        var submissions = rows.Chunk(_options.MaxRowsPerPost)
-            .Select(chunk => new FactSubmission(chunk.Select(r => JsonSerializer.SerializeToUtf8Bytes(r)).ToArray(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _clock.GetUtcNow()))
-            .ToArray();
+        var submissions = FactSubmission.Split(rows, _limits, _clock.GetUtcNow());
         _queue.Add(submissions);
         lock (_startGate)
         {
@@ -62,22 +61,7 @@ public sealed class CoalescingFactWriter : IFactSink, IWriterStats, IAsyncDispos
         }
 
         _wake.Release();
-        var done = Task.WhenAll(submissions.Select(s => s.Done.Task));
-        try
-        {
-            await done.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Rows that landed meanwhile, or are in a POST already, must not have their claims released on a guess:
-            // only rows never sent are withdrawn, and only then does the caller hear of its cancellation.
-            if (!done.IsCompleted && _queue.Withdraw(submissions))
-            {
-                throw;
-            }
-
-            await done;
-        }
+        await _queue.AwaitAsync(submissions, cancellationToken);
     }
 
     public WriterStats Stats() => WriterStats.From(_metrics.Totals(), _queue.QueuedRows, _circuit.IsOpen);

@@ -37,8 +37,31 @@ internal sealed class FactQueue(BatchLimits options)
         }
     }
 
+    /// <summary>
+    /// Waits until the batches holding <paramref name="submissions"/> landed (or throws what they met). A caller who
+    /// leaves is told so only when none of its rows was sent: rows that landed meanwhile, or are in a request already,
+    /// must not have their claims released on a guess.
+    /// </summary>
+    public async Task AwaitAsync(FactSubmission[] submissions, CancellationToken cancellationToken)
+    {
+        var done = Task.WhenAll(submissions.Select(s => s.Done.Task));
+        try
+        {
+            await done.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (!done.IsCompleted && Withdraw(submissions))
+            {
+                throw;
+            }
+
+            await done;
+        }
+    }
+
     /// <summary>Takes a cancelled caller's rows back, but only when none of them has been sent yet.</summary>
-    public bool Withdraw(FactSubmission[] submissions)
+    private bool Withdraw(FactSubmission[] submissions)
     {
         lock (_gate)
         {
