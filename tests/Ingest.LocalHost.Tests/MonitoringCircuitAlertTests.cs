@@ -117,7 +117,7 @@ public sealed class MonitoringCircuitAlertTests
                 pending.Dequeue();
                 if (move.Opens)
                 {
-                    circuit.Failed();
+                    circuit.Failed(clock.GetUtcNow());
                 }
                 else
                 {

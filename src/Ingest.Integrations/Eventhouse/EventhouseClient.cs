@@ -38,9 +38,10 @@ public sealed class EventhouseClient
     /// <summary>The JSON ingestion mapping every table has (infra/fabric/02-mappings.kql).</summary>
     public static string MappingOf(string table) => table + "_json";
 
-    /// <summary>Ingests MultiJSON rows (one JSON object per line) into <paramref name="table"/>.</summary>
+    /// <summary>Ingests MultiJSON rows (one JSON object per line) into <paramref name="table"/>; no attempt starts after <paramref name="sendBy"/>.</summary>
     /// <exception cref="EventhouseException">The service refused the rows, or kept failing.</exception>
-    public Task IngestAsync(string table, ReadOnlyMemory<byte> multiJson, CancellationToken cancellationToken)
+    /// <exception cref="EventhouseUnavailableException">The send-by passed before an attempt could start.</exception>
+    public Task IngestAsync(string table, ReadOnlyMemory<byte> multiJson, CancellationToken cancellationToken, DateTimeOffset? sendBy = null)
         => SendAsync(() =>
         {
             var content = new ByteArrayContent(Gzip(multiJson));
@@ -48,7 +49,7 @@ public sealed class EventhouseClient
             content.Headers.ContentEncoding.Add("gzip");
             var path = $"v1/rest/ingest/{Uri.EscapeDataString(_options.Database)}/{Uri.EscapeDataString(table)}?streamFormat=MultiJSON&mappingName={Uri.EscapeDataString(MappingOf(table))}";
             return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
-        }, cancellationToken);
+        }, cancellationToken, sendBy);
 
     /// <summary>Runs one control command in the database; returns its first result table.</summary>
     public async Task<KustoResult> ExecuteAsync(string command, CancellationToken cancellationToken)
@@ -68,9 +69,15 @@ public sealed class EventhouseClient
             tables[0].GetProperty("Rows").EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.Clone()).ToArray()).ToArray());
     }
 
-    private async Task<byte[]> SendAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken, DateTimeOffset? sendBy = null)
         => await _retry.ExecuteAsync(async token =>
         {
+            if (_clock.GetUtcNow() > sendBy)
+            {
+                // Rows whose ledger claims may have been taken over by now must not go out: the redrive sends them.
+                throw new EventhouseUnavailableException($"FactEvent rows were still waiting to be sent at {sendBy:O}; their deliveries are redriven instead.");
+            }
+
             using var request = build();
             var requestId = "Ingest.Functions;" + Guid.NewGuid();
             request.Headers.Add("x-ms-client-request-id", requestId);
@@ -113,9 +120,13 @@ public sealed class EventhouseClient
                 Delay = TimeSpan.FromMilliseconds(200),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is EventhouseException { Status: HttpStatusCode.TooManyRequests } throttled
-                    ? throttled.RetryAfter ?? TimeSpan.FromSeconds(1)
-                    : (TimeSpan?)null),
+                // The service's Retry-After wherever it gives one (a 429, a 503); a 429 without one waits a second; else back off.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    EventhouseException { RetryAfter: { } wait } => wait,
+                    EventhouseException { Status: HttpStatusCode.TooManyRequests } => TimeSpan.FromSeconds(1),
+                    _ => (TimeSpan?)null,
+                }),
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
                 {
                     EventhouseException refused => refused.IsTransient && !(refused.RetryAfter > writer.MaxRetryAfter),

@@ -75,63 +75,84 @@ public sealed class EventhouseFactWriter : IFactSink, IWriterStats, IAsyncDispos
     private async Task FlushLoopAsync()
     {
         var stopping = _stopping.Token;
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            while (true)
+            try
             {
-                await _wake.WaitAsync(stopping);
-                if (_queue.NextFlushDue() - _clock.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _clock, stopping);
-                }
-
-                await _inFlight.WaitAsync(stopping);
-                var batch = _queue.TakeBatch(_clock.GetUtcNow() - _maxWait, FailStale, out var more);
-                if (more)
-                {
-                    _wake.Release();
-                }
-
-                if (batch.Length == 0)
-                {
-                    _inFlight.Release();
-                    continue;
-                }
-
-                _ = SendAndReleaseAsync(batch);
+                await FlushOnceAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return; // disposed: the rows still pending are failed there
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong, the loop serves the next callers; the waiting ones are told, their deliveries stay captured.
+                _logger.LogWarning(e, "The Eventhouse writer could not take a batch; the waiting rows are refused and their deliveries stay captured");
+                _queue.FailAll(new EventhouseUnavailableException("The writer could not take a batch: " + e.Message, e));
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+    }
+
+    private async Task FlushOnceAsync(CancellationToken stopping)
+    {
+        await _wake.WaitAsync(stopping);
+        if (_queue.NextFlushDue() - _clock.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
         {
-            // disposed: the rows still pending are failed there
+            await Task.Delay(wait, _clock, stopping);
         }
+
+        await _inFlight.WaitAsync(stopping);
+        FactSubmission[] batch;
+        try
+        {
+            batch = _queue.TakeBatch(_clock.GetUtcNow() - _maxWait, FailStale, out var more);
+            if (more)
+            {
+                _wake.Release();
+            }
+        }
+        catch
+        {
+            _inFlight.Release();
+            throw;
+        }
+
+        if (batch.Length == 0)
+        {
+            _inFlight.Release();
+            return;
+        }
+
+        _ = SendAndReleaseAsync(batch);
     }
 
     private async Task SendAndReleaseAsync(FactSubmission[] batch)
     {
         var rows = batch.Sum(s => s.Rows.Length);
         var oldest = batch.Min(s => s.EnqueuedAt);
+        var started = _clock.GetUtcNow();
         try
         {
-            await _client.IngestAsync(TableNames.FactEvent, Body(batch), _stopping.Token);
+            await _client.IngestAsync(TableNames.FactEvent, Body(batch), _stopping.Token, sendBy: oldest + _maxWait);
             _circuit.Landed();
             _metrics.Posted(rows, _clock.GetUtcNow() - oldest);
             Complete(batch, null);
         }
-        catch (EventhouseException refused) when (refused.Permanent == true)
+        catch (EventhouseException refused) when (!refused.IsTransient)
         {
             // The service answered: no outage, but retrying cannot help until someone fixes the cause (a missing
-            // table or mapping, a disabled policy). The deliveries stay captured and end in the poison queue.
+            // table or mapping, a disabled policy, revoked access). The deliveries stay captured and end in the poison queue.
             _circuit.Landed();
             _metrics.BatchFailed();
-            _logger.LogError("The Eventhouse refused {Rows} FactEvent row(s) for good: {Code} {Detail}", rows, refused.Code, refused.Detail);
+            _logger.LogError("The Eventhouse refused {Rows} FactEvent row(s) for good: {Status} {Code}", rows, (int)refused.Status, refused.Code);
             Complete(batch, refused);
         }
         catch (Exception e)
         {
-            if (!_stopping.IsCancellationRequested)
+            if (!_stopping.IsCancellationRequested && e is not EventhouseUnavailableException)
             {
-                _circuit.Failed();
+                _circuit.Failed(started); // not for rows that waited past their send-by: that is no fault of the Eventhouse
             }
 
             _metrics.BatchFailed();

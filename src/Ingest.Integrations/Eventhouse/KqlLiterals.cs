@@ -34,7 +34,8 @@ public static class KqlLiterals
         return type switch
         {
             "string" => Quote(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText()),
-            "datetime" => $"datetime({value.GetDateTime().ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)})",
+            // A date without a zone (DimDate's) is the date itself, never the server's local time.
+            "datetime" => $"datetime({DateTime.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)})",
             "bool" => value.GetBoolean() ? "true" : "false",
             "long" or "int" => value.GetInt64().ToString(CultureInfo.InvariantCulture),
             "real" => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),

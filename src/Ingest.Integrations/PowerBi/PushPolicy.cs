@@ -51,13 +51,14 @@ public sealed class PushPolicy
         Func<CancellationToken, Task<HttpResponseMessage>> send, int rows, DateTimeOffset sendBy, PushTurn? turn, CancellationToken cancellationToken)
     {
         _circuit.ThrowIfOpen();
+        var started = _clock.GetUtcNow();
         try
         {
             var response = await _retry.ExecuteAsync(
                 async token => await AttemptAsync(send, rows, turn, sendBy, token), cancellationToken);
             if (IsPowerBiFailure(response))
             {
-                _circuit.Failed();
+                _circuit.Failed(started);
             }
             else
             {
@@ -68,7 +69,7 @@ public sealed class PushPolicy
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(e))
         {
-            _circuit.Failed();
+            _circuit.Failed(started);
             throw;
         }
     }

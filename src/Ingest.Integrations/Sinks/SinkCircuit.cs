@@ -23,6 +23,7 @@ public abstract class SinkCircuit : ISinkAvailability
     private readonly Lock _gate = new();
     private readonly Queue<DateTimeOffset> _recent = new();
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _openedAt = DateTimeOffset.MinValue;
     private bool _onTrial;
 
     /// <param name="opened">Counts an open (the metric the circuit alert reads).</param>
@@ -66,15 +67,15 @@ public abstract class SinkCircuit : ISinkAvailability
         }
     }
 
-    /// <summary>A write failed for a reason of the sink's (not the rows' own fault, not the caller's cancel).</summary>
-    public void Failed()
+    /// <summary>A write started at <paramref name="startedAt"/> failed for a reason of the sink's (not the rows' own fault, not the caller's cancel).</summary>
+    public void Failed(DateTimeOffset startedAt)
     {
         var now = _clock.GetUtcNow();
         lock (_gate)
         {
-            if (now < _openUntil)
+            if (now < _openUntil || startedAt < _openedAt)
             {
-                return; // sent before it opened: this outage is already counted
+                return; // started before the circuit last opened (its retries may outlast the break): that outage is counted
             }
 
             _recent.Enqueue(now);
@@ -89,7 +90,7 @@ public abstract class SinkCircuit : ISinkAvailability
             }
 
             _recent.Clear();
-            _openUntil = now + _openFor;
+            (_openedAt, _openUntil) = (now, now + _openFor);
             _onTrial = true; // every write after the break is a trial until one lands
         }
 

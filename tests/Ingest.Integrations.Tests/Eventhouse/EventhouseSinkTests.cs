@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ingest.Core.Domain;
 using Ingest.Core.Storage;
 using Ingest.Integrations.Eventhouse;
@@ -160,4 +161,22 @@ public sealed class EventhouseSinkTests
         Assert.Equal(0, rig.Emulator.RequestsWithoutClientRequestId); // the bootstrap's commands included
         Assert.Equal(rig.Emulator.IngestRequests, rig.Emulator.GzippedIngests);
     }
+
+    [Fact]
+    public async Task RowsPastTheirSendByAreNeverSent()
+    {
+        await using var rig = await EventhouseRig.StartAsync();
+
+        await Assert.ThrowsAsync<EventhouseUnavailableException>(() => rig.Get<EventhouseClient>()
+            .IngestAsync(TableNames.FactEvent, "{}"u8.ToArray(), None, sendBy: DateTimeOffset.UtcNow.AddSeconds(-1)));
+
+        Assert.Equal(0, rig.Emulator.IngestRequests);
+    }
+
+    [Theory]
+    [InlineData("\"2026-11-26T00:00:00\"", "datetime(2026-11-26T00:00:00Z)")] // no zone: the date itself, on any server
+    [InlineData("\"2026-11-26T14:00:00+02:00\"", "datetime(2026-11-26T12:00:00Z)")]
+    [InlineData("\"2026-11-26T14:00:00.25Z\"", "datetime(2026-11-26T14:00:00.25Z)")]
+    public void ADatetimeLiteralIsUtc(string json, string literal)
+        => Assert.Equal(literal, KqlLiterals.Value(JsonDocument.Parse(json).RootElement, "datetime"));
 }
