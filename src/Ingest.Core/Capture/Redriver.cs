@@ -1,5 +1,4 @@
 using Ingest.Core.Telemetry;
-using Ingest.Core.Adapters;
 using Ingest.Core.Pipeline;
 using Ingest.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -49,10 +48,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
     /// <exception cref="Exception">A downstream fault: the delivery stays captured.</exception>
     private async Task<bool> SettleAsync(Core.Domain.IngestEnvelope envelope, CancellationToken cancellationToken)
     {
-        var classified = pipeline.Classify(envelope);
-        var outcome = classified.Verdict == AdapterVerdict.Countable
-            ? await pipeline.ProcessAsync(classified, cancellationToken)
-            : IngestOutcome.IgnoredDelivery;
+        var outcome = await pipeline.ProcessAsync(pipeline.Classify(envelope), cancellationToken);
         logger.LogInformation("Redrove delivery {RequestId}: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated, settled {Settled}",
             envelope.RequestId, outcome.Facts, outcome.Duplicates, outcome.Gated, outcome.IsSettled);
         return outcome.IsSettled;

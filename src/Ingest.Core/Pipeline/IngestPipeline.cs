@@ -40,10 +40,18 @@ public sealed class IngestPipeline(
         return result;
     }
 
-    /// <summary>Runs the countable events of a classified delivery through to FactEvent.</summary>
+    /// <summary>
+    /// Runs the countable events of a classified delivery through to FactEvent: the step the webhook (after capture)
+    /// and both redrives share. A delivery that is not countable is settled as ignored, with nothing written.
+    /// </summary>
     /// <exception cref="Exception">Any downstream fault: the delivery stays captured and is retried later.</exception>
     public async Task<IngestOutcome> ProcessAsync(AdapterResult classified, CancellationToken cancellationToken)
     {
+        if (classified.Verdict != AdapterVerdict.Countable)
+        {
+            return IngestOutcome.IgnoredDelivery;
+        }
+
         var events = classified.Events;
         foreach (var fromOneSource in classified.Candidates.GroupBy(c => c.Source))
         {
