@@ -80,7 +80,8 @@ param alowareWebhookToken string
 param alowareApiToken string = ''
 
 @secure()
-param powerBiClientSecret string
+@description('The Power BI service principal\'s client secret; empty: the app\'s managed identity (or powerBiClientId\'s) reaches Power BI, or the sink is the Eventhouse.')
+param powerBiClientSecret string = ''
 
 @description('When the Power BI client secret expires (yyyy-MM-dd, as Entra shows it); Key Vault then alerts 30 days before. Empty: no expiry alert.')
 param powerBiCredentialExpiresOn string = ''
@@ -353,7 +354,7 @@ var appSettings = [
   { name: 'PowerBi__Authentication', value: 'Entra' }
   { name: 'PowerBi__TenantId', value: powerBiTenantId }
   { name: 'PowerBi__ClientId', value: powerBiClientId }
-  { name: 'PowerBi__ClientSecret', value: secretRef(vault.name, 'powerbi-client-secret') }
+  { name: 'PowerBi__ClientSecret', value: empty(powerBiClientSecret) ? '' : secretRef(vault.name, 'powerbi-client-secret') }
   { name: 'PowerBi__Writer__FlushWindow', value: '00:00:00.250' }
   { name: 'PowerBi__Writer__MaxRowsPerPost', value: '10000' }
   { name: 'PowerBi__Writer__MaxBytesPerPost', value: '8388608' }

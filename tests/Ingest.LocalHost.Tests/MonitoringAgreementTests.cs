@@ -101,6 +101,7 @@ public sealed partial class MonitoringAgreementTests
         powerBi.CircuitOpened();
         powerBi.ObserveCircuit(() => true);
         var eventhouse = new Integrations.Eventhouse.EventhouseMetrics(services.GetRequiredService<IMeterFactory>());
+        eventhouse.Posted(10, TimeSpan.FromMilliseconds(300));
         eventhouse.Retried(throttled: true);
         eventhouse.CircuitOpened();
         eventhouse.ObserveCircuit(() => true);
@@ -123,7 +124,7 @@ public sealed partial class MonitoringAgreementTests
         Assert.Empty(queriedStatuses.Except(statuses));
         // The queries reach what the alerts are about: refusals, 503s, facts, poison, a failed reconciliation, the circuit, the quarantine.
         string[] watched = ["ingest.deliveries", "ingest.facts.posted", "ingest.poisoned", "ingest.reconcile.failed", "powerbi.circuit.open", "powerbi.circuit.opened",
-            "eventhouse.circuit.open", "eventhouse.circuit.opened", "ingest.gated", "powerbi.posts", "powerbi.throttled", "eventhouse.throttled"];
+            "eventhouse.circuit.open", "eventhouse.circuit.opened", "eventhouse.posts", "ingest.gated", "powerbi.posts", "powerbi.throttled", "eventhouse.throttled"];
         Assert.Empty(watched.Except(queriedNames));
         Assert.Empty(new[] { "refused", "unavailable", "deferred" }.Except(queriedStatuses));
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Ingest.Core.Capture;
-using Ingest.PowerBiEmulator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingest.LocalHost.Tests;
@@ -10,22 +9,26 @@ namespace Ingest.LocalHost.Tests;
 /// <c>deferred</c> at once, and its fact still lands exactly once (behind the answer, or through the redrive).
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class ProcessingDeadlineTests : IDisposable
+public abstract class ProcessingDeadlineTests(string sink) : IDisposable
 {
-    private readonly LocalHostFactory _host = new(new()
+    private readonly LocalHostFactory _host = new(LocalHostFactory.On(sink, new()
     {
         ["Webhook:ProcessingDeadline"] = "00:00:02",
         ["Capture:RedriveDelay"] = "00:00:01",
         ["Capture:PollInterval"] = "00:00:00.200",
-    });
+    }));
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
-    public async Task ASlowPowerBiIsAnsweredDeferredAtTheDeadlineAndTheFactLandsOnce()
+    public async Task ASlowSinkIsAnsweredDeferredAtTheDeadlineAndTheFactLandsOnce()
     {
-        await _host.RowsAsync("FactEvent"); // started: roster loaded and pushed before Power BI slows down
-        var emulator = _host.Services.GetRequiredService<PushEmulator>();
+        await _host.RowsAsync("FactEvent"); // started: roster loaded and pushed before the sink slows down
+        var emulator = _host.Sink;
         emulator.SetLatency(TimeSpan.FromSeconds(6));
 
         var clock = Stopwatch.StartNew();
@@ -49,3 +52,9 @@ public sealed class ProcessingDeadlineTests : IDisposable
         Assert.Empty(queue.Poison);
     }
 }
+
+[Trait("Category", "Slow")]
+public sealed class ProcessingDeadlineOnPowerBiTests() : ProcessingDeadlineTests(LocalHostFactory.PowerBi);
+
+[Trait("Category", "Slow")]
+public sealed class ProcessingDeadlineOnEventhouseTests() : ProcessingDeadlineTests(LocalHostFactory.Eventhouse);

@@ -4,30 +4,28 @@ using System.Text;
 using Azure.Storage.Queues;
 using Ingest.Core.Domain;
 using Ingest.Integrations.Capture;
-using Ingest.PowerBiEmulator;
 using Ingest.Testing;
 using Xunit.Abstractions;
 
 namespace Ingest.LocalHost.Tests.Durability;
 
 /// <summary>
-/// docs/contracts.md, I1 and I2, on real sockets: Azurite for capture, DynamoDB Local for the ledger, the Power BI
-/// emulator over HTTP. A corpus of over 1,000 realistic deliveries meets each fault; after recovery every
+/// docs/contracts.md, I1 and I2, on real sockets: Azurite for capture, DynamoDB Local for the ledger, the sink's
+/// emulator over HTTP (Power BI's, and the Eventhouse's). A corpus of over 1,000 realistic deliveries meets each fault; after recovery every
 /// countable event is in FactEvent exactly once, and nothing acknowledged is missing.
 /// </summary>
-[Collection(RealDependenciesCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper output) : IAsyncLifetime
+public abstract class DurabilityTests(RealDependencies real, ITestOutputHelper output, string sink) : IAsyncLifetime
 {
     private readonly List<Delivery> _corpus = Corpus.Build(factsPerSecond: 100, seconds: 5, callShare: 0.3, firstId: 70_000_000);
-    private EmulatorServer _powerBi = null!;
+    private SinkServer _powerBi = null!;
     private TcpProxy _dynamoProxy = null!;
 
     private IReadOnlySet<string> Expected => _corpus.Where(d => d.ExpectedEventKey is not null).Select(d => d.ExpectedEventKey!).ToHashSet();
 
     public async Task InitializeAsync()
     {
-        _powerBi = await EmulatorServer.StartAsync(new PushEmulator());
+        _powerBi = await SinkServer.StartAsync(sink);
         _dynamoProxy = new TcpProxy(new Uri(real.Dynamo.ServiceUrl));
         await new QueueClient(real.Azurite.ConnectionString, StorageCaptureOptions.QueueName).CreateIfNotExistsAsync();
         await new QueueClient(real.Azurite.ConnectionString, StorageCaptureOptions.QueueName).ClearMessagesAsync();
@@ -41,7 +39,7 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
     }
 
     private LocalHostFactory Host(string? table = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
-        => new(real.HostSettings(_powerBi.BaseAddress, _dynamoProxy.Address, table ?? NewTableName()), services);
+        => new(real.HostSettings(_powerBi, _dynamoProxy.Address, table ?? NewTableName()), services);
 
     private static readonly TimeSpan AlowareTimeout = TimeSpan.FromSeconds(110);
 
@@ -141,7 +139,7 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task PowerBiDownForTheWholeBurstThenBack()
+    public async Task TheSinkDownForTheWholeBurstThenBack()
     {
         using var host = Host();
         host.CreateClient(); // start: roster load and DimAgent push before the outage
@@ -156,7 +154,7 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task PowerBiThrottlingForAWholeMinute()
+    public async Task TheSinkThrottlingForAWholeMinute()
     {
         using var host = Host();
         host.CreateClient();
@@ -238,7 +236,7 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
         var client = host.CreateClient();
         var health = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health");
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        foreach (var name in new[] { "dynamodb", "captureQueue", "powerBi" })
+        foreach (var name in new[] { "dynamodb", "captureQueue", _powerBi.HealthName })
         {
             Assert.True(health.GetProperty("dependencies").GetProperty(name).GetProperty("reachable").GetBoolean(), $"{name} unreachable");
         }
@@ -269,3 +267,11 @@ public sealed class DurabilityTests(RealDependencies real, ITestOutputHelper out
         }
     }
 }
+
+[Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class DurabilityOnPowerBiTests(RealDependencies real, ITestOutputHelper output) : DurabilityTests(real, output, LocalHostFactory.PowerBi);
+
+[Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class DurabilityOnEventhouseTests(RealDependencies real, ITestOutputHelper output) : DurabilityTests(real, output, LocalHostFactory.Eventhouse);

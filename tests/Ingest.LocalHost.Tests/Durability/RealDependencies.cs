@@ -15,14 +15,9 @@ public sealed class RealDependencies : IAsyncLifetime
         (Dynamo, Azurite) = (await dynamo, await azurite);
     }
 
-    /// <summary>A local host on the production path: these dependencies, the Power BI emulator at <paramref name="powerBi"/>, and short timings.</summary>
-    public Dictionary<string, string?> HostSettings(Uri powerBi, Uri dynamo, string table) => new()
+    /// <summary>A local host on the production path: these dependencies, the sink's emulator at <paramref name="sink"/>, and short timings.</summary>
+    public Dictionary<string, string?> HostSettings(SinkServer sink, Uri dynamo, string table) => new(sink.HostSettings())
     {
-        ["LocalHost:EmbeddedPowerBi"] = "false",
-        ["PowerBi:BaseUrl"] = powerBi.ToString(),
-        ["PowerBi:Authentication"] = "None",
-        ["PowerBi:Writer:MaxAttempts"] = "2",
-        ["PowerBi:Writer:BreakerOpenFor"] = "00:00:01",
         ["DynamoDb:Enabled"] = "true",
         ["DynamoDb:Region"] = "us-east-1",
         ["DynamoDb:ServiceUrl"] = dynamo.ToString(),

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ingest.Core.Domain;
-using Ingest.PowerBiEmulator;
 using Xunit.Abstractions;
 
 namespace Ingest.LocalHost.Tests.Durability;
@@ -18,15 +17,15 @@ public sealed class RecoveryCrashTests(RealDependencies real, ITestOutputHelper 
 {
     private const string Path = "/api/admin/backfill/aloware";
     private const int Calls = 1_200;
-    private EmulatorServer _powerBi = null!;
+    private SinkServer _powerBi = null!;
 
-    public async Task InitializeAsync() => _powerBi = await EmulatorServer.StartAsync(new PushEmulator());
+    public async Task InitializeAsync() => _powerBi = await SinkServer.StartAsync(LocalHostFactory.PowerBi);
 
     public async Task DisposeAsync() => await _powerBi.DisposeAsync();
 
     private LocalHostFactory Host(string table, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var settings = real.HostSettings(_powerBi.BaseAddress, new Uri(real.Dynamo.ServiceUrl), table);
+        var settings = real.HostSettings(_powerBi, new Uri(real.Dynamo.ServiceUrl), table);
         settings["BUSINESS_TIME_ZONE"] = "America/New_York";
         // Short leases, so the survivor's runs start within seconds of the death: the lock lasts twice the deadline
         // (10 s), the dead run's claims twice that, so the survivor's first runs meet them still held.
