@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
 using Ingest.Integrations.Capture;
-using Ingest.PowerBiEmulator;
 using Ingest.Testing;
 
 namespace Ingest.LocalHost.Tests.Durability;
@@ -11,9 +10,8 @@ namespace Ingest.LocalHost.Tests.Durability;
 /// The capture store refusing for a while (8 s) must not answer
 /// 503 to a sender that never retries: the webhook keeps trying until Capture__Deadline.
 /// </summary>
-[Collection(RealDependenciesCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed partial class CaptureDeadlineTests(RealDependencies real, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public abstract partial class CaptureDeadlineTests(RealDependencies real, Xunit.Abstractions.ITestOutputHelper output, string sink) : IAsyncLifetime
 {
     /// <summary>The host's warnings and errors, with their exception types, in the test's output.</summary>
     private sealed class OutputSink(Xunit.Abstractions.ITestOutputHelper output) : Serilog.Core.ILogEventSink
@@ -27,13 +25,13 @@ public sealed partial class CaptureDeadlineTests(RealDependencies real, Xunit.Ab
         }
     }
 
-    private EmulatorServer _powerBi = null!;
+    private SinkServer _powerBi = null!;
     private TcpProxy _queueProxy = null!;
     private string _proxiedConnection = null!;
 
     public async Task InitializeAsync()
     {
-        _powerBi = await EmulatorServer.StartAsync(new PushEmulator());
+        _powerBi = await SinkServer.StartAsync(sink);
         var queueEndpoint = QueueEndpoint().Match(real.Azurite.ConnectionString);
         _queueProxy = new TcpProxy(new Uri(queueEndpoint.Groups["origin"].Value));
         _proxiedConnection = real.Azurite.ConnectionString.Replace(queueEndpoint.Groups["origin"].Value, _queueProxy.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
@@ -52,11 +50,8 @@ public sealed partial class CaptureDeadlineTests(RealDependencies real, Xunit.Ab
     [Fact]
     public async Task AQueueRefusingForEightSecondsDelaysTheAnswerInsteadOfRefusingTheDelivery()
     {
-        using var host = new LocalHostFactory(new()
+        using var host = new LocalHostFactory(new(_powerBi.HostSettings())
         {
-            ["LocalHost:EmbeddedPowerBi"] = "false",
-            ["PowerBi:BaseUrl"] = _powerBi.BaseAddress.ToString(),
-            ["PowerBi:Authentication"] = "None",
             ["Capture:Backend"] = "StorageQueue",
             ["Capture:Connection"] = _proxiedConnection,
             ["Capture:Deadline"] = "00:00:30",
@@ -75,3 +70,11 @@ public sealed partial class CaptureDeadlineTests(RealDependencies real, Xunit.Ab
         Assert.Single(_powerBi.Emulator.Rows("FactEvent"));
     }
 }
+
+[Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class CaptureDeadlineOnPowerBiTests(RealDependencies real, Xunit.Abstractions.ITestOutputHelper output) : CaptureDeadlineTests(real, output, LocalHostFactory.PowerBi);
+
+[Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class CaptureDeadlineOnEventhouseTests(RealDependencies real, Xunit.Abstractions.ITestOutputHelper output) : CaptureDeadlineTests(real, output, LocalHostFactory.Eventhouse);

@@ -11,15 +11,14 @@ namespace Ingest.LocalHost.Tests.Durability;
 /// next run is refused while the dead run's lock lives, and once its leases lapse, runs until finished land every
 /// fact of the export, with at most one extra copy of what the dead worker posted and never completed.
 /// </summary>
-[Collection(RealDependenciesCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class RecoveryCrashTests(RealDependencies real, ITestOutputHelper output) : IAsyncLifetime
+public abstract class RecoveryCrashTests(RealDependencies real, ITestOutputHelper output, string sink) : IAsyncLifetime
 {
     private const string Path = "/api/admin/backfill/aloware";
     private const int Calls = 1_200;
     private SinkServer _powerBi = null!;
 
-    public async Task InitializeAsync() => _powerBi = await SinkServer.StartAsync(LocalHostFactory.PowerBi);
+    public async Task InitializeAsync() => _powerBi = await SinkServer.StartAsync(sink);
 
     public async Task DisposeAsync() => await _powerBi.DisposeAsync();
 
@@ -131,3 +130,11 @@ public sealed class RecoveryCrashTests(RealDependencies real, ITestOutputHelper 
         }
     }
 }
+
+[Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class RecoveryCrashOnPowerBiTests(RealDependencies real, ITestOutputHelper output) : RecoveryCrashTests(real, output, LocalHostFactory.PowerBi);
+
+[Collection(RealDependenciesCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class RecoveryCrashOnEventhouseTests(RealDependencies real, ITestOutputHelper output) : RecoveryCrashTests(real, output, LocalHostFactory.Eventhouse);
