@@ -3,9 +3,9 @@ using Ingest.AdminCli;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary>The ops CLI against the local host: it signs as the contract says, and prints what the server answered.</summary>
-public sealed class AdminCliTests : IDisposable
+public abstract class AdminCliTests(string sink) : IDisposable
 {
-    private readonly LocalHostFactory _host = new();
+    private readonly LocalHostFactory _host = new(LocalHostFactory.On(sink));
     private readonly StringWriter _output = new();
     private readonly StringWriter _errors = new();
 
@@ -14,6 +14,7 @@ public sealed class AdminCliTests : IDisposable
         _host.Dispose();
         _output.Dispose();
         _errors.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private static string SampleFile(string name) => Path.Combine(AppContext.BaseDirectory, "samples", "admin", name);
@@ -80,7 +81,7 @@ public sealed class AdminCliTests : IDisposable
     public async Task BackfillsAnExportPreviewingFirstAndListsWhoIsGated()
     {
         var export = Path.Combine(AppContext.BaseDirectory, "samples", "aloware", "export-2026-11.csv");
-        using var host = new LocalHostFactory(new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "3650.00:00:00" });
+        using var host = new LocalHostFactory(LocalHostFactory.On(sink, new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "3650.00:00:00" }));
         var environment = new Dictionary<string, string?> { ["ADMIN_HMAC_SECRET"] = LocalHostFactory.AdminSecret };
         Task<int> Run(params string[] args) => new AdminCommand(environment, host.CreateClient(), _output, _errors).RunAsync(args);
 
@@ -101,7 +102,7 @@ public sealed class AdminCliTests : IDisposable
     public async Task ResumesABackfillAfterALineWithTheQuerySigned()
     {
         var export = Path.Combine(AppContext.BaseDirectory, "samples", "aloware", "export-2026-11.csv");
-        using var host = new LocalHostFactory(new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "3650.00:00:00" });
+        using var host = new LocalHostFactory(LocalHostFactory.On(sink, new() { ["BUSINESS_TIME_ZONE"] = "America/New_York", ["Ledger:Retention"] = "3650.00:00:00" }));
         var environment = new Dictionary<string, string?> { ["ADMIN_HMAC_SECRET"] = LocalHostFactory.AdminSecret };
 
         var exit = await new AdminCommand(environment, host.CreateClient(), _output, _errors).RunAsync(["backfill", "aloware", "--file", export, "--after-line", "12", "--dry-run", "--url", "http://localhost"]);
@@ -145,3 +146,7 @@ public sealed class AdminCliTests : IDisposable
         Assert.Contains("usage: ingest-admin", _errors.ToString());
     }
 }
+
+public sealed class AdminCliOnPowerBiTests() : AdminCliTests(LocalHostFactory.PowerBi);
+
+public sealed class AdminCliOnEventhouseTests() : AdminCliTests(LocalHostFactory.Eventhouse);

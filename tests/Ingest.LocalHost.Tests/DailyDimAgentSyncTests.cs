@@ -7,11 +7,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Ingest.LocalHost.Tests;
 
 /// <summary>The daily timer's work, run on the local host's composition (the timer trigger itself needs the Functions host).</summary>
-public sealed class DailyDimAgentSyncTests : IDisposable
+public abstract class DailyDimAgentSyncTests(string sink) : IDisposable
 {
-    private readonly LocalHostFactory _host = new(services: s => s.AddSingleton<IAgentDirectory>(new FixedDirectory()));
+    private readonly LocalHostFactory _host = new(LocalHostFactory.On(sink), s => s.AddSingleton<IAgentDirectory>(new FixedDirectory()));
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private sealed class FixedDirectory : IAgentDirectory
     {
@@ -35,3 +39,7 @@ public sealed class DailyDimAgentSyncTests : IDisposable
         Assert.Equal(DailyDimAgentSyncFunction.Actor, Assert.Single(audit).Actor);
     }
 }
+
+public sealed class DailyDimAgentSyncOnPowerBiTests() : DailyDimAgentSyncTests(LocalHostFactory.PowerBi);
+
+public sealed class DailyDimAgentSyncOnEventhouseTests() : DailyDimAgentSyncTests(LocalHostFactory.Eventhouse);

@@ -21,11 +21,10 @@ public sealed class DynamoDbCollection : ICollectionFixture<DynamoDbLocalFixture
 }
 
 /// <summary>The local host switched to DynamoDB by configuration: the same answers, with state in DynamoDB Local.</summary>
-[Collection(DynamoDbCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class DynamoDbStateTests(DynamoDbLocalFixture dynamo)
+public abstract class DynamoDbStateTests(DynamoDbLocalFixture dynamo, string sink)
 {
-    private LocalHostFactory Host(string serviceUrl, string table, bool createTable = true) => new(new()
+    private LocalHostFactory Host(string serviceUrl, string table, bool createTable = true) => new(LocalHostFactory.On(sink, new()
     {
         ["DynamoDb:Enabled"] = "true",
         ["DynamoDb:Region"] = "us-east-1",
@@ -34,7 +33,7 @@ public sealed class DynamoDbStateTests(DynamoDbLocalFixture dynamo)
         ["DynamoDb:CreateTable"] = createTable ? "true" : "false",
         ["DynamoDb:RequestTimeout"] = "00:00:02",
         ["DynamoDb:MaxErrorRetry"] = "0",
-    });
+    }));
 
     [Fact]
     public async Task SixDeliveriesOfACallYieldOneRowWithTheLedgerInDynamoDb()
@@ -69,3 +68,11 @@ public sealed class DynamoDbStateTests(DynamoDbLocalFixture dynamo)
         Assert.Equal("deferred", answer.GetProperty("status").GetString());
     }
 }
+
+[Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class DynamoDbStateOnPowerBiTests(DynamoDbLocalFixture dynamo) : DynamoDbStateTests(dynamo, LocalHostFactory.PowerBi);
+
+[Collection(DynamoDbCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class DynamoDbStateOnEventhouseTests(DynamoDbLocalFixture dynamo) : DynamoDbStateTests(dynamo, LocalHostFactory.Eventhouse);

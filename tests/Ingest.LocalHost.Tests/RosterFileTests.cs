@@ -1,16 +1,20 @@
 namespace Ingest.LocalHost.Tests;
 
-public sealed class RosterFileTests : IDisposable
+public abstract class RosterFileTests(string sink) : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"roster-{Guid.NewGuid():N}.json");
 
-    public void Dispose() => File.Delete(_file);
+    public void Dispose()
+    {
+        File.Delete(_file);
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task TheLocalRosterFileSettingNamesTheRosterLoadedAtStart()
     {
         await File.WriteAllTextAsync(_file, """{"members":[{"id":555,"name":"Robin Park","email":"robin@example.com"}]}""");
-        using var host = new LocalHostFactory(new() { ["LOCAL_ROSTER_FILE"] = _file });
+        using var host = new LocalHostFactory(LocalHostFactory.On(sink, new() { ["LOCAL_ROSTER_FILE"] = _file }));
 
         var onRoster = await host.AnswerOfAsync("""{"event":"x","body":{"id":1,"type":2,"user_id":555}}""");
         var offRoster = await host.AnswerOfAsync("""{"event":"x","body":{"id":2,"type":2,"user_id":101}}""");
@@ -20,3 +24,7 @@ public sealed class RosterFileTests : IDisposable
         Assert.Equal("Robin Park", Assert.Single(await host.RowsAsync("DimAgent")).GetProperty("Name").GetString());
     }
 }
+
+public sealed class RosterFileOnPowerBiTests() : RosterFileTests(LocalHostFactory.PowerBi);
+
+public sealed class RosterFileOnEventhouseTests() : RosterFileTests(LocalHostFactory.Eventhouse);
