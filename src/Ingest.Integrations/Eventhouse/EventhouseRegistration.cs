@@ -1,5 +1,4 @@
 using Ingest.Core.Configuration;
-using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
 using Ingest.Integrations.Sinks;
 using Microsoft.Extensions.Configuration;
@@ -34,14 +33,8 @@ public static class EventhouseRegistration
         }
 
         services.AddSingleton<EventhouseClient>();
-        services.AddSingleton<EventhouseCircuit>();
-        services.AddSingleton<EventhouseFactWriter>();
-        services.AddSingleton<EventhouseTables>();
         services.AddSingleton<EventhouseBootstrap>();
-        services.AddSingleton<IFactSink>(sp => sp.GetRequiredService<EventhouseFactWriter>());
-        services.AddSingleton<IWriterStats>(sp => sp.GetRequiredService<EventhouseFactWriter>());
-        services.AddSingleton<ISinkTables>(sp => sp.GetRequiredService<EventhouseTables>());
-        services.AddSingleton<ISinkAvailability>(sp => sp.GetRequiredService<EventhouseCircuit>());
+        services.AddSinkSeams<EventhouseFactWriter, EventhouseTables, EventhouseCircuit>();
         services.AddHostedService<EventhouseBootstrapAtStart>();
         services.AddDependencyCheck<EventhouseProbe>(EventhouseProbe.Name, optional: true);
         return services;

@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
 using Ingest.Core.Configuration;
-using Ingest.Core.Storage;
 using Ingest.Core.Telemetry;
 using Ingest.Integrations.Sinks;
 using Microsoft.Extensions.Configuration;
@@ -30,7 +29,6 @@ public static class PowerBiRegistration
         }
 
         services.AddSingleton<PendingPostGate>();
-        services.AddSingleton<PowerBiCircuit>();
         services.AddSingleton<PushPolicy>();
         var client = services.AddHttpClient(PowerBiRestClient.HttpClientName, (sp, http) =>
         {
@@ -48,12 +46,7 @@ public static class PowerBiRegistration
         services.AddSingleton<PushLimiter>();
         // One process's budget unless DynamoDB shares one between instances (registered before this).
         services.TryAddSingleton<IPushBudget, InMemoryPushBudget>();
-        services.AddSingleton<PowerBiTables>();
-        services.AddSingleton<ISinkTables>(sp => sp.GetRequiredService<PowerBiTables>());
-        services.AddSingleton<CoalescingFactWriter>();
-        services.AddSingleton<ISinkAvailability>(sp => sp.GetRequiredService<PowerBiCircuit>());
-        services.AddSingleton<IFactSink>(sp => sp.GetRequiredService<CoalescingFactWriter>());
-        services.AddSingleton<IWriterStats>(sp => sp.GetRequiredService<CoalescingFactWriter>());
+        services.AddSinkSeams<CoalescingFactWriter, PowerBiTables, PowerBiCircuit>();
 
         services.AddDependencyCheck<PowerBiProbe>(PowerBiProbe.Name, optional: true);
         return services;
