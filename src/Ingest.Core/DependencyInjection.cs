@@ -40,7 +40,6 @@ public static class DependencyInjection
         services.AddSingleton<FactRecovery>();
         services.AddSingleton<QuarantineReport>();
         services.TryAddSingleton<IOwnerDirectory, NoOwnerDirectory>();
-        services.TryAddSingleton<IHubSpotReconciler, UnconfiguredHubSpotReconciler>();
         services.AddSingleton<TableRefresh>();
         services.AddSingleton<DimAgentSync>();
         services.AddSingleton<DimMetricSync>();

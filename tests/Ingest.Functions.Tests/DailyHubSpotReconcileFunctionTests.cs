@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Ingest.Core.Backfill;
+using Ingest.Integrations.HubSpot;
 using Ingest.Core.Telemetry;
 using Ingest.Core.Time;
 using Ingest.Functions.Admin;

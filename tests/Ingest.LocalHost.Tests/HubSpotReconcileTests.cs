@@ -163,6 +163,23 @@ public abstract class HubSpotReconcileTests(string sink) : HubSpotHostTests(new(
     }
 
     [Fact]
+    public async Task ABatchReadThatFindsNoneOfWhatTheSearchFoundIs503AndTheNextRunCounts()
+    {
+        HubSpot.AddEmail(1, "11", "EMAIL", At);
+        HubSpot.BatchReadsFindNothing = true;
+
+        var (status, problem) = await ReconcileAsync("2026-11-24", "2026-11-27");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("downstream_unavailable", problem.GetProperty("reason").GetString());
+        Assert.Empty(await Host.RowsAsync("FactEvent"));
+
+        HubSpot.BatchReadsFindNothing = false;
+        var (again, summary) = await ReconcileAsync("2026-11-24", "2026-11-27");
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal((1, 0, 1, 0), Counts(summary, "emails"));
+    }
+
+    [Fact]
     public async Task WithoutHubSpotTheRouteIs404()
     {
         using var host = new LocalHostFactory(LocalHostFactory.On(Sink));

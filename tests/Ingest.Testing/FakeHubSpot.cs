@@ -32,6 +32,9 @@ public sealed class FakeHubSpot : IAsyncDisposable
     /// <summary>Owner id → email.</summary>
     public ConcurrentDictionary<string, string> Owners { get; } = new();
 
+    /// <summary>Batch reads answer none of the objects asked for, as a wrong read would (the search still finds them).</summary>
+    public bool BatchReadsFindNothing { get; set; }
+
     /// <summary>Requests allowed per 10 seconds before 429; null for no limit.</summary>
     public int? Budget { get; set; }
 
@@ -103,7 +106,7 @@ public sealed class FakeHubSpot : IAsyncDisposable
             InterlockedMax(ref fake._largestBatch, ids.Length);
             var store = type == "emails" ? fake.Emails : fake.Tickets;
             var withHistory = request.RootElement.TryGetProperty("propertiesWithHistory", out var asked) && asked.EnumerateArray().Any(p => p.GetString() == "hs_pipeline_stage");
-            var results = ids.Where(store.ContainsKey).Select(id => new
+            var results = ids.Where(id => !fake.BatchReadsFindNothing && store.ContainsKey(id)).Select(id => new
             {
                 id = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 properties = store[id],

@@ -46,7 +46,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
     /// <summary>Runs one captured delivery through the pipeline again.</summary>
     /// <returns>True when nothing is left to land; false while another worker still holds some of its facts.</returns>
     /// <exception cref="Exception">A downstream fault: the delivery stays captured.</exception>
-    private async Task<bool> SettleAsync(Core.Domain.IngestEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<bool> ReprocessAsync(Core.Domain.IngestEnvelope envelope, CancellationToken cancellationToken)
     {
         var outcome = await pipeline.ProcessAsync(pipeline.Classify(envelope), cancellationToken);
         logger.LogInformation("Redrove delivery {RequestId}: {Facts} fact(s), {Duplicates} duplicate(s), {Gated} gated, settled {Settled}",
@@ -58,7 +58,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
     /// One redrive attempt, judged: settled; postponed when another worker holds some of its facts or a dependency
     /// is down (neither is the delivery's fault, so neither may spend its attempts); failed otherwise.
     /// </summary>
-    public async Task<RedriveVerdict> AttemptAsync(Core.Domain.IngestEnvelope envelope, long attempt, CancellationToken cancellationToken)
+    internal async Task<RedriveVerdict> AttemptAsync(Core.Domain.IngestEnvelope envelope, long attempt, CancellationToken cancellationToken)
     {
         if (SinkRefuses)
         {
@@ -69,7 +69,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
 
         try
         {
-            return await SettleAsync(envelope, cancellationToken) ? RedriveVerdict.Settled : RedriveVerdict.Postpone;
+            return await ReprocessAsync(envelope, cancellationToken) ? RedriveVerdict.Settled : RedriveVerdict.Postpone;
         }
         catch (TransientFaultException e)
         {
@@ -87,7 +87,7 @@ public sealed class Redriver(ICaptureQueue queue, IngestPipeline pipeline, ISink
     public bool IsLastAttempt(long attempt) => attempt >= options.Value.MaxDequeueCount;
 
     /// <summary>Logs and counts a delivery whose last allowed attempt failed, once it is in the poison queue.</summary>
-    public void ReportPoisoned(Core.Domain.IngestEnvelope envelope, long attempts)
+    private void ReportPoisoned(Core.Domain.IngestEnvelope envelope, long attempts)
     {
         logger.LogError("Delivery {RequestId} failed {Attempts} times; moved to the poison queue", envelope.RequestId, attempts);
         metrics.Poisoned(envelope.Source);

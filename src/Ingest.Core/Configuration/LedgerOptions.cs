@@ -7,9 +7,9 @@ public sealed class LedgerOptions
 
     /// <summary>
     /// How long a claim is held before another worker may take it over. DimDate is ensured before the claim, so a
-    /// live worker holds one at most a third of the lease waiting for its FactEvent POST, 30 s for a pending-POST
-    /// slot, 30 s for the answer, and the complete (about 2.5 min); a claim left by a dead worker, or by a put whose
-    /// answer was lost, frees itself after this.
+    /// live worker holds one at most a third of the lease waiting for its facts' write to be sent, 30 s for a place
+    /// among the writes in flight, 30 s for the answer, and the complete (about 2.5 min); a claim left by a dead
+    /// worker, or by a put whose answer was lost, frees itself after this.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(3);
 

@@ -2,7 +2,7 @@ namespace Ingest.Core.Storage;
 
 /// <summary>
 /// The dashboard's tables as the core asks for them, whatever the sink: append rows, or replace a table's rows with
-/// new ones (each sink decides how: the Power BI push API deletes then adds; a sink with an atomic replace replaces).
+/// new ones (each sink decides how: one without an atomic replace deletes then adds).
 /// </summary>
 public interface ISinkTables
 {
@@ -10,6 +10,6 @@ public interface ISinkTables
     Task AppendRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
 
     /// <summary>Replaces every row of the table with <paramref name="rows"/>.</summary>
-    /// <returns>The rows the table held before, as far as the sink knows (the push API cannot count: those this app added).</returns>
+    /// <returns>The rows the table held before, as far as the sink knows (a sink that cannot count them says how many this app added).</returns>
     Task<long> ReplaceRowsAsync<TRow>(string table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using FluentValidation;
+using Ingest.Core.Adapters;
 using Ingest.Core.Admin.Dimensions;
 using Ingest.Core.Storage;
 using Ingest.Functions.Http;
-using Ingest.Integrations.HubSpot;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
@@ -104,7 +104,7 @@ public sealed class AdminEndpoint(AdminHttp admin, ILogger<AdminEndpoint> logger
             return Problems.Create(StatusCodes.Status400BadRequest, "Members required", directory.Message, "members");
         }
         catch (Exception e) when (e is TransientFaultException or SinkFailedException or HttpRequestException or TimeoutException or AgentDirectoryUnavailableException
-            or HubSpotReadSuspectException or Polly.ExecutionRejectedException or (TaskCanceledException and { InnerException: TimeoutException }))
+            or SourceReadSuspectException or Polly.ExecutionRejectedException or (TaskCanceledException and { InnerException: TimeoutException }))
         {
             logger.LogError(e, "Admin run of {Path} failed downstream; a re-run repairs what it left", request.Path.Value);
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Downstream unavailable",

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Ingest.Core.Admin.Dimensions;
-using Ingest.Core.Backfill;
+using Ingest.Integrations.HubSpot;
 using Ingest.Core.Telemetry;
 using Ingest.Core.Time;
 using Microsoft.Azure.Functions.Worker;

@@ -1,5 +1,5 @@
 using Ingest.Core.Admin.Dimensions;
-using Ingest.Core.Backfill;
+using Ingest.Integrations.HubSpot;
 using Ingest.Core.Configuration;
 using Ingest.Core.Time;
 using Microsoft.AspNetCore.Http;

@@ -177,7 +177,7 @@ public sealed class HubSpotEnricher(HubSpotClient client, IRosterStore roster, I
 
 /// <summary>HubSpot returned none of the objects a delivery names: more likely a wrong read than all of them gone.</summary>
 public sealed class HubSpotReadSuspectException(string type, int requested)
-    : Exception($"HubSpot's batch read returned none of {requested} {type}; the delivery is kept for another attempt.");
+    : SourceReadSuspectException($"HubSpot's batch read returned none of {requested} {type}; the delivery is kept for another attempt.");
 
 /// <summary>A value read from an API and kept for a while; read again on demand (an unknown stage or owner).</summary>
 internal sealed class RefreshingCache<T>(Func<CancellationToken, Task<T>> load, TimeSpan lifetime, TimeProvider clock)

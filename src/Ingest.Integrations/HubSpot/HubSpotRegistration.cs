@@ -1,6 +1,5 @@
 using Ingest.Core.Adapters;
 using Ingest.Core.Admin;
-using Ingest.Core.Backfill;
 using Ingest.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +20,7 @@ public static class HubSpotRegistration
         services.AddSettings<HubSpotOptions, HubSpotRules>(configuration, HubSpotOptions.Section);
         if (!SettingsBinding.Read<HubSpotOptions>(configuration, HubSpotOptions.Section).Configured)
         {
+            services.AddSingleton<IHubSpotReconciler, UnconfiguredHubSpotReconciler>();
             return services;
         }
 

@@ -34,7 +34,8 @@ public sealed class PushLimiter(IOptions<PowerBiOptions> options, IPushBudget bu
     private string FactRowsCounter => $"{options.Value.WorkspaceId}/{options.Value.DatasetName}#FactEvent-rows";
 
     /// <summary>Waits until a POST of <paramref name="rows"/> rows is within every limit, then counts it.</summary>
-    public async Task AcquireAsync(int rows, CancellationToken cancellationToken)
+    /// <remarks>The limits' own tests take both steps at once; <see cref="PushPolicy"/> takes them apart, the rows once the batch is known.</remarks>
+    internal async Task AcquireAsync(int rows, CancellationToken cancellationToken)
     {
         await AcquirePostAsync(cancellationToken);
         await AcquireRowsAsync(rows, cancellationToken);

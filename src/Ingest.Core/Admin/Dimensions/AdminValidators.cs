@@ -7,7 +7,7 @@ namespace Ingest.Core.Admin.Dimensions;
 /// <summary>Parsing shared by the validators and the services, so what validates is exactly what is applied.</summary>
 public static class AdminFormats
 {
-    /// <summary>The longest text a dimension column takes (the push API's limit, the strictest sink's).</summary>
+    /// <summary>The longest text a dimension column takes (the strictest sink's limit).</summary>
     public const int MaxText = 4000;
 
     public static readonly IReadOnlyDictionary<string, DayOfWeek> Days = new Dictionary<string, DayOfWeek>(StringComparer.OrdinalIgnoreCase)
@@ -57,32 +57,6 @@ public sealed class DimMetricRollbackValidator : AbstractValidator<DimMetricRoll
     {
         RuleFor(r => r.Month).Must(m => AdminFormats.TryMonth(m, out _)).WithMessage("Must be a month as yyyy-MM.");
         RuleFor(r => r.ToVersion).GreaterThanOrEqualTo(1);
-    }
-}
-
-public sealed class ReconcileRequestValidator : AbstractValidator<Backfill.ReconcileRequest>
-{
-    public const int MaxDays = 366;
-
-    /// <param name="earliest">The first date the ledger still remembers (today less <c>Ledger__Retention</c>): before it, a
-    /// fact the webhooks counted may be forgotten and would be counted again.</param>
-    public ReconcileRequestValidator(DateOnly today, DateOnly earliest)
-    {
-        RuleFor(r => r.From).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
-        RuleFor(r => r.From).Must(d => AdminFormats.TryDate(d, out var from) && from >= earliest).When(r => AdminFormats.TryDate(r.From, out _))
-            .WithMessage($"Must be on or after {earliest:yyyy-MM-dd}: the ledger remembers what was counted for Ledger__Retention only, so older facts could be counted twice.");
-        RuleFor(r => r.To).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
-        RuleFor(r => r.To).Must((r, to) => Days(r) is >= 0 and < MaxDays).When(r => AdminFormats.TryDate(r.From, out _) && AdminFormats.TryDate(r.To, out _))
-            .WithMessage($"Must be on or after from, and at most {MaxDays} days after it.");
-        RuleFor(r => r.To).Must(to => AdminFormats.TryDate(to, out var date) && date <= today).When(r => AdminFormats.TryDate(r.To, out _))
-            .WithMessage("Must not be in the future (in the business time zone).");
-    }
-
-    private static int Days(Backfill.ReconcileRequest r)
-    {
-        AdminFormats.TryDate(r.From, out var from);
-        AdminFormats.TryDate(r.To, out var to);
-        return to.DayNumber - from.DayNumber;
     }
 }
 

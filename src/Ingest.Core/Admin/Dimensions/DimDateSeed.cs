@@ -12,9 +12,9 @@ namespace Ingest.Core.Admin.Dimensions;
 
 /// <summary>
 /// The calendar, from Jan 1 of last year to Dec 31 of next year in the business time zone unless a range is
-/// posted. Ingest pushes the dates facts need on its own; the seed takes every date over before it deletes and
-/// pushes, so ingest leaves them alone meanwhile. The request itself is the desired state: a re-run repairs.
-/// When a date push may have landed unconfirmed, ingest repairs the same way, over every date it ever registered.
+/// posted. Ingest writes the dates facts need on its own; the seed takes every date over before it replaces the
+/// rows, so ingest leaves them alone meanwhile. The request itself is the desired state: a re-run repairs.
+/// When a date's write may have landed unconfirmed, ingest repairs the same way, over every date it ever registered.
 /// </summary>
 public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar, TimeProvider clock, TableRefresh refresh, AdminRun run, IOptions<LedgerOptions> ledger)
 {
@@ -44,8 +44,8 @@ public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar
 
     /// <summary>
     /// Under the table's lock: takes over every date of the range and every date registered before (so ingest
-    /// leaves them alone, and a failure at any step leaves them uncertain, to be rebuilt again), deletes the rows,
-    /// pushes them all, then confirms them: a date some fact already uses is never dropped by a narrower range.
+    /// leaves them alone, and a failure at any step leaves them uncertain, to be rebuilt again), has the sink replace
+    /// the rows with them all, then confirms them: a date some fact already uses is never dropped by a narrower range.
     /// </summary>
     private async Task<AdminSummary> RebuildAsync((DateOnly From, DateOnly To) range, IEnumerable<int> alsoDateKeys, CancellationToken cancellationToken)
     {
@@ -66,7 +66,7 @@ public sealed class DimDateSeed(IDimRegistry registry, BusinessCalendar calendar
         }
         catch
         {
-            // The rows may be gone or half pushed: mark the dates uncertain, so the next fact that needs one rebuilds again at once.
+            // The rows may be gone or half written: mark the dates uncertain, so the next fact that needs one rebuilds again at once.
             await DimensionEnsurer.BestEffortAsync(() => EachAsync(taken.ToArray(), (date, ct) => registry.AbandonAsync(TableNames.DimDate, DimensionEnsurer.RowKey(date.Key), date.Value, ct), CancellationToken.None));
             throw;
         }

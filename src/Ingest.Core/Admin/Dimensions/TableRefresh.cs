@@ -13,21 +13,21 @@ namespace Ingest.Core.Admin.Dimensions;
 /// </summary>
 public sealed class TableRefresh(ISinkTables tables, ITableLockStore locks, IOptions<AdminOptions> options, TimeProvider clock, ILogger<TableRefresh> logger)
 {
-    /// <param name="rowsToAdd">The rows to add, built under the lock before the old rows are deleted (DimDate reserves them against ingest), so a failure there leaves the table as it was.</param>
+    /// <param name="rowsToAdd">The rows to add, built under the lock before the sink replaces the old rows (DimDate reserves them against ingest), so a failure there leaves the table as it was.</param>
     /// <returns>Rows added, and rows replaced as far as the sink knows.</returns>
-    public async Task<(long RowsDeleted, int RowsAdded, TimeSpan Duration)> RunAsync<TRow>(
+    public async Task<(long RowsReplaced, int RowsAdded, TimeSpan Duration)> RunAsync<TRow>(
         string table, Func<CancellationToken, Task<IReadOnlyList<TRow>>> rowsToAdd, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var held = await locks.TryAcquireAsync(table, string.Create(CultureInfo.InvariantCulture, $"a refresh of {table} started at {clock.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}"), options.Value.TableLockLease, cancellationToken);
         var owner = held.OwnerToken
             ?? throw new AdminConflictException("table_locked", $"Another run is updating {table} ({held.HeldBy}); try again when it has finished.");
-        long deleted;
+        long replaced;
         IReadOnlyList<TRow> rows;
         try
         {
             rows = await rowsToAdd(cancellationToken);
-            deleted = await tables.ReplaceRowsAsync(table, rows, cancellationToken);
+            replaced = await tables.ReplaceRowsAsync(table, rows, cancellationToken);
         }
         finally
         {
@@ -38,7 +38,7 @@ public sealed class TableRefresh(ISinkTables tables, ITableLockStore locks, IOpt
         }
 
         var duration = Stopwatch.GetElapsedTime(started);
-        logger.LogInformation("Repopulated {Table}: {Deleted} row(s) deleted, {Added} added in {DurationMs} ms", table, deleted, rows.Count, (long)duration.TotalMilliseconds);
-        return (deleted, rows.Count, duration);
+        logger.LogInformation("Repopulated {Table}: {Replaced} row(s) replaced by {Added} in {DurationMs} ms", table, replaced, rows.Count, (long)duration.TotalMilliseconds);
+        return (replaced, rows.Count, duration);
     }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
+using FluentValidation;
 using Ingest.Core.Admin.Dimensions;
+using Ingest.Core.Backfill;
 
-namespace Ingest.Core.Backfill;
+namespace Ingest.Integrations.HubSpot;
 
 /// <summary>Finds in HubSpot's CRM what its webhooks never delivered (docs/contracts.md, "Reconciliation").</summary>
 public interface IHubSpotReconciler
@@ -44,4 +46,30 @@ public sealed record ReconcileCounts(
     [property: JsonPropertyName("inProgress")] int InProgress = 0)
 {
     public static ReconcileCounts Of(int found, RecoveryRun run) => new(found, run.AlreadyCounted, run.Added, run.Gated, run.InProgress);
+}
+
+public sealed class ReconcileRequestValidator : AbstractValidator<ReconcileRequest>
+{
+    public const int MaxDays = 366;
+
+    /// <param name="earliest">The first date the ledger still remembers (today less <c>Ledger__Retention</c>): before it, a
+    /// fact the webhooks counted may be forgotten and would be counted again.</param>
+    public ReconcileRequestValidator(DateOnly today, DateOnly earliest)
+    {
+        RuleFor(r => r.From).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
+        RuleFor(r => r.From).Must(d => AdminFormats.TryDate(d, out var from) && from >= earliest).When(r => AdminFormats.TryDate(r.From, out _))
+            .WithMessage($"Must be on or after {earliest:yyyy-MM-dd}: the ledger remembers what was counted for Ledger__Retention only, so older facts could be counted twice.");
+        RuleFor(r => r.To).Must(d => AdminFormats.TryDate(d, out _)).WithMessage("Must be a date as yyyy-MM-dd.");
+        RuleFor(r => r.To).Must((r, to) => Days(r) is >= 0 and < MaxDays).When(r => AdminFormats.TryDate(r.From, out _) && AdminFormats.TryDate(r.To, out _))
+            .WithMessage($"Must be on or after from, and at most {MaxDays} days after it.");
+        RuleFor(r => r.To).Must(to => AdminFormats.TryDate(to, out var date) && date <= today).When(r => AdminFormats.TryDate(r.To, out _))
+            .WithMessage("Must not be in the future (in the business time zone).");
+    }
+
+    private static int Days(ReconcileRequest r)
+    {
+        AdminFormats.TryDate(r.From, out var from);
+        AdminFormats.TryDate(r.To, out var to);
+        return to.DayNumber - from.DayNumber;
+    }
 }
