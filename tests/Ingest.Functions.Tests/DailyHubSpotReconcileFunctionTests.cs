@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
-using Ingest.Integrations.HubSpot;
 using Ingest.Core.Telemetry;
 using Ingest.Core.Time;
 using Ingest.Functions.Admin;
+using Ingest.Integrations.HubSpot;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

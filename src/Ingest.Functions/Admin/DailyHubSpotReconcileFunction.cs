@@ -1,8 +1,8 @@
 using System.Globalization;
 using Ingest.Core.Admin.Dimensions;
-using Ingest.Integrations.HubSpot;
 using Ingest.Core.Telemetry;
 using Ingest.Core.Time;
+using Ingest.Integrations.HubSpot;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

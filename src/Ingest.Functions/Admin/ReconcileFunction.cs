@@ -1,7 +1,7 @@
 using Ingest.Core.Admin.Dimensions;
-using Ingest.Integrations.HubSpot;
 using Ingest.Core.Configuration;
 using Ingest.Core.Time;
+using Ingest.Integrations.HubSpot;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
