@@ -1,25 +1,58 @@
-using System.Threading.RateLimiting;
-
 namespace Ingest.Integrations.HubSpot;
 
 /// <summary>
-/// This instance's share of the private app's per-10-second budget, one for the process (the HTTP handlers
-/// that use it are recycled, the window must not be).
+/// This instance's share of the private app's per-10-second budget, one for the process (the HTTP handlers that use
+/// it are recycled, the budget must not be). A permit comes back 10 s after its request was answered, not after it was
+/// sent: HubSpot counts a request when it arrives, which is between the two, so no 10-s span of HubSpot's sees more
+/// than the budget however long a request took to arrive.
 /// </summary>
-public sealed class HubSpotRequestBudget(int permitsPer10Seconds) : IDisposable
+public sealed class HubSpotRequestBudget(int permitsPer10Seconds, TimeProvider clock) : IDisposable
 {
-    public RateLimiter Limiter { get; } = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-    {
-        PermitLimit = permitsPer10Seconds,
-        // 11 one-second segments: a permit comes back at least 10 s after it was taken, so no 10-s span
-        // of HubSpot's ever sees more than the budget.
-        Window = TimeSpan.FromSeconds(11),
-        SegmentsPerWindow = 11,
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _permits = new(permitsPer10Seconds, permitsPer10Seconds);
+    private readonly CancellationTokenSource _disposed = new();
 
-    public void Dispose() => Limiter.Dispose();
+    /// <summary>Permits free now (for the budget's own tests).</summary>
+    internal int Available => _permits.CurrentCount;
+
+    /// <summary>Waits for a permit; disposing the returned lease (once answered) starts its 10 s.</summary>
+    public async Task<IDisposable> TakeAsync(CancellationToken cancellationToken)
+    {
+        await _permits.WaitAsync(cancellationToken);
+        return new Lease(this);
+    }
+
+    private async Task ReturnAfterWindowAsync()
+    {
+        try
+        {
+            await Task.Delay(Window, clock, _disposed.Token);
+            _permits.Release();
+        }
+        catch (OperationCanceledException)
+        {
+            // The budget was disposed with the process's services: nobody waits for the permit.
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+
+    private sealed class Lease(HubSpotRequestBudget budget) : IDisposable
+    {
+        private int _returned;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _returned, 1) == 0)
+            {
+                _ = budget.ReturnAfterWindowAsync();
+            }
+        }
+    }
 }
 
 /// <summary>Every attempt, retries included, waits for a permit, so HubSpot rarely has to answer 429.</summary>
@@ -27,7 +60,7 @@ public sealed class HubSpotRateLimitHandler(HubSpotRequestBudget budget) : Deleg
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var lease = await budget.Limiter.AcquireAsync(1, cancellationToken);
+        using var permit = await budget.TakeAsync(cancellationToken);
         return await base.SendAsync(request, cancellationToken);
     }
 }

@@ -27,7 +27,7 @@ public static class HubSpotRegistration
         services.AddSingleton(new HubSpotAdapter(countEmails: MetricsOptions.HubSpotCountsEmails(configuration)));
         services.AddSingleton<HubSpotSignature>();
         services.AddSingleton<IWebhookSource, HubSpotSource>();
-        services.AddSingleton(sp => new HubSpotRequestBudget(sp.GetRequiredService<IOptions<HubSpotOptions>>().Value.MaxRequestsPer10Seconds));
+        services.AddSingleton(sp => new HubSpotRequestBudget(sp.GetRequiredService<IOptions<HubSpotOptions>>().Value.MaxRequestsPer10Seconds, sp.GetRequiredService<TimeProvider>()));
         var client = services.AddHttpClient<HubSpotClient>((sp, http) =>
         {
             var hubSpot = sp.GetRequiredService<IOptions<HubSpotOptions>>().Value;
