@@ -4,11 +4,13 @@ namespace Ingest.Integrations.HubSpot;
 /// This instance's share of the private app's per-10-second budget, one for the process (the HTTP handlers that use
 /// it are recycled, the budget must not be). A permit comes back 10 s after its request was answered, not after it was
 /// sent: HubSpot counts a request when it arrives, which is between the two, so no 10-s span of HubSpot's sees more
-/// than the budget however long a request took to arrive.
+/// than the budget however long a request took to arrive. A margin covers our timer and HubSpot's clock disagreeing
+/// by a few milliseconds, which at exactly 10 s was enough for a 429.
 /// </summary>
 public sealed class HubSpotRequestBudget(int permitsPer10Seconds, TimeProvider clock) : IDisposable
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    /// <summary>How long after its answer a permit comes back: HubSpot's 10 s and a margin.</summary>
+    internal static readonly TimeSpan Window = TimeSpan.FromSeconds(10.5);
     private readonly SemaphoreSlim _permits = new(permitsPer10Seconds, permitsPer10Seconds);
     private readonly CancellationTokenSource _disposed = new();
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Ingest.Integrations.Tests.HubSpot;
 
-/// <summary>HubSpot counts a request when it arrives: a permit's 10 s start when its request was answered.</summary>
+/// <summary>HubSpot counts a request when it arrives: a permit's 10 s (and a margin) start when its request was answered.</summary>
 public sealed class HubSpotRequestBudgetTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
@@ -18,10 +18,10 @@ public sealed class HubSpotRequestBudgetTests
 
         _clock.Advance(TimeSpan.FromSeconds(3)); // the first request took 3 s to be answered
         slow.Dispose();
-        _clock.Advance(TimeSpan.FromSeconds(9.9));
-        Assert.False(third.IsCompleted); // 12.9 s after it was sent, but only 9.9 s after HubSpot may have counted it
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(third.IsCompleted); // 13 s after it was sent, but only 10 s after HubSpot may have counted it
 
-        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        _clock.Advance(HubSpotRequestBudget.Window - TimeSpan.FromSeconds(10));
         (await third.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
     }
 
@@ -34,7 +34,7 @@ public sealed class HubSpotRequestBudgetTests
 
         lease.Dispose();
         lease.Dispose();
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        _clock.Advance(HubSpotRequestBudget.Window);
         await WaitUntilAsync(() => budget.Available > 0);
         await Task.Delay(100);
 
