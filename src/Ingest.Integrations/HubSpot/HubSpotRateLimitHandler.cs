@@ -2,7 +2,7 @@ namespace Ingest.Integrations.HubSpot;
 
 /// <summary>
 /// This instance's share of the private app's per-10-second budget, one for the process (the HTTP handlers that use
-/// it are recycled, the budget must not be). A permit comes back 10 s after its request was answered, not after it was
+/// it are recycled, the budget must not be). A permit comes back 10.5 s after its request was answered, not after it was
 /// sent: HubSpot counts a request when it arrives, which is between the two, so no 10-s span of HubSpot's sees more
 /// than the budget however long a request took to arrive. A margin covers our timer and HubSpot's clock disagreeing
 /// by a few milliseconds, which at exactly 10 s was enough for a 429.
@@ -17,7 +17,7 @@ public sealed class HubSpotRequestBudget(int permitsPer10Seconds, TimeProvider c
     /// <summary>Permits free now (for the budget's own tests).</summary>
     internal int Available => _permits.CurrentCount;
 
-    /// <summary>Waits for a permit; disposing the returned lease (once answered) starts its 10 s.</summary>
+    /// <summary>Waits for a permit; disposing the returned lease (once answered) starts its wait (<see cref="Window"/>).</summary>
     public async Task<IDisposable> TakeAsync(CancellationToken cancellationToken)
     {
         await _permits.WaitAsync(cancellationToken);
